@@ -1,0 +1,104 @@
+package mat
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// InitKind says how a parameter is initialised.
+type InitKind int
+
+const (
+	// Uniform draws from U(−Scale, Scale), PyTorch's RNN and Linear default
+	// with Scale = 1/√fan.
+	Uniform InitKind = iota
+	// Normal draws from N(0, Scale²), PyTorch's Embedding default with Scale 1.
+	Normal
+	// Zeros leaves the parameter at 0.
+	Zeros
+)
+
+// Param is one named weight matrix and its gradient, both views into the
+// slabs of the Set that made it. Name is the stable checkpoint key, e.g.
+// "encoder.layers.0.fwd.W_ih".
+type Param[F Float] struct {
+	Name  string
+	W, G  Mat[F]
+	Init  InitKind
+	Scale float64
+}
+
+// Set is an ordered list of parameters whose weights and gradients live in
+// two flat slabs, so that optimisers, clipping, zeroing and checkpoints loop
+// over plain slices. Add parameters, then Alloc once.
+type Set[F Float] struct {
+	List []*Param[F]
+	W, G []F // the slabs; nil before Alloc
+}
+
+// Add declares a rows×cols parameter. Its W and G are empty until Alloc.
+// It panics if called after Alloc.
+func (s *Set[F]) Add(name string, rows, cols int, init InitKind, scale float64) *Param[F] {
+	if s.W != nil {
+		panic("mat: Set.Add after Alloc")
+	}
+	p := &Param[F]{Name: name, W: Mat[F]{Rows: rows, Cols: cols}, G: Mat[F]{Rows: rows, Cols: cols}, Init: init, Scale: scale}
+	s.List = append(s.List, p)
+	return p
+}
+
+// Len returns the total number of scalars in the set.
+func (s *Set[F]) Len() int {
+	n := 0
+	for _, p := range s.List {
+		n += p.W.Rows * p.W.Cols
+	}
+	return n
+}
+
+// Alloc carves every parameter's W and G out of two zeroed slabs, in order.
+func (s *Set[F]) Alloc() {
+	n := s.Len()
+	s.W, s.G = make([]F, n), make([]F, n)
+	off := 0
+	for _, p := range s.List {
+		sz := p.W.Rows * p.W.Cols
+		p.W.Data = s.W[off : off+sz : off+sz]
+		p.G.Data = s.G[off : off+sz : off+sz]
+		off += sz
+	}
+}
+
+// Init fills every weight from rng, in list order, as each parameter's
+// InitKind says: the same seed gives the same weights, bit for bit.
+func (s *Set[F]) Init(rng *rand.Rand) {
+	for _, p := range s.List {
+		for i := range p.W.Data {
+			switch p.Init {
+			case Uniform:
+				p.W.Data[i] = F((2*rng.Float64() - 1) * p.Scale)
+			case Normal:
+				p.W.Data[i] = F(rng.NormFloat64() * p.Scale)
+			case Zeros:
+				p.W.Data[i] = 0
+			}
+		}
+	}
+}
+
+// ZeroGrad sets every gradient to 0.
+func (s *Set[F]) ZeroGrad() { clear(s.G) }
+
+// Lookup returns the parameter with the given name, or nil.
+func (s *Set[F]) Lookup(name string) *Param[F] {
+	for _, p := range s.List {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// InvSqrt returns 1/√n, PyTorch's init bound for a layer with n hidden
+// units or inputs.
+func InvSqrt(n int) float64 { return 1 / math.Sqrt(float64(n)) }
