@@ -102,3 +102,24 @@ func (s *Set[F]) Lookup(name string) *Param[F] {
 // InvSqrt returns 1/√n, PyTorch's init bound for a layer with n hidden
 // units or inputs.
 func InvSqrt(n int) float64 { return 1 / math.Sqrt(float64(n)) }
+
+// ShareWeights points every weight view of s at the same offset of src's
+// weight slab, so that s becomes a replica with its own gradients and the
+// master's weights (data-parallel workers). Both sets must have been built
+// the same way and allocated; it panics otherwise.
+func (s *Set[F]) ShareWeights(src *Set[F]) {
+	if len(s.W) != len(src.W) || len(s.List) != len(src.List) {
+		panic("mat: ShareWeights between sets of different shapes")
+	}
+	off := 0
+	for i, p := range s.List {
+		q := src.List[i]
+		sz := p.W.Rows * p.W.Cols
+		if p.Name != q.Name || p.W.Rows != q.W.Rows || p.W.Cols != q.W.Cols {
+			panic("mat: ShareWeights: parameter " + p.Name + " does not match " + q.Name)
+		}
+		p.W.Data = src.W[off : off+sz : off+sz]
+		off += sz
+	}
+	s.W = src.W
+}
