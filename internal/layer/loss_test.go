@@ -1,0 +1,59 @@
+package layer
+
+import (
+	"math"
+	"testing"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+func TestNLLGrad(t *testing.T) {
+	for _, eps := range []float64{0, 0.1} {
+		t.Run("smoothing="+[]string{"0", "0.1"}[int(eps*10)], func(t *testing.T) {
+			rng := newRNG()
+			l := NLL[float64]{Pad: 0, Smoothing: eps}
+			tgt := []int{3, 0, 6, 1, 0} // rows 1 and 4 are padding
+			logits := randMat(rng, len(tgt), 7)
+			work := mat.New[float64](len(tgt), 7)
+			const scale = 0.25 // like 1/(target tokens)
+			loss := func() float64 {
+				copy(work.Data, logits.Data)
+				s, n := l.Forward(work, tgt)
+				if n != 3 {
+					t.Fatalf("counted %d tokens, want 3", n)
+				}
+				return scale * s
+			}
+			loss()
+			d := mat.New[float64](len(tgt), 7)
+			l.Backward(d, work, tgt, scale)
+			for _, r := range []int{1, 4} {
+				for _, g := range d.Row(r) {
+					if g != 0 {
+						t.Fatalf("pad row %d has gradient %v", r, d.Row(r))
+					}
+				}
+			}
+			check(t, "logits", logits.Data, d.Data, loss)
+			// In place: d aliasing the log-probabilities gives the same.
+			l.Backward(work, work, tgt, scale)
+			for i := range d.Data {
+				if d.Data[i] != work.Data[i] {
+					t.Fatalf("in-place backward differs at %d", i)
+				}
+			}
+		})
+	}
+}
+
+func TestNLLValue(t *testing.T) {
+	// Uniform logits over V=4: log p = −log 4 for every class, so the
+	// smoothed loss equals the plain one, log 4.
+	for _, eps := range []float64{0, 0.3} {
+		lp := mat.New[float64](1, 4)
+		got, _ := NLL[float64]{Pad: NoPad, Smoothing: eps}.Forward(lp, []int{2})
+		if math.Abs(got-math.Log(4)) > 1e-15 {
+			t.Errorf("ε=%g: loss %g, want log 4", eps, got)
+		}
+	}
+}
