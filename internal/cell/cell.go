@@ -1,0 +1,161 @@
+package cell
+
+import (
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// Cell is one recurrent cell's parameters, views into a mat.Set. The zero
+// value is invalid; use New.
+type Cell[F mat.Float] struct {
+	Kind       Kind
+	In, Hidden int           // In input width, Hidden H
+	Wih        *mat.Param[F] // (G·H, In), PyTorch's weight_ih_l*
+	Whh        *mat.Param[F] // (G·H, H), PyTorch's weight_hh_l*
+	Bih        *mat.Param[F] // (1, G·H), PyTorch's bias_ih_l*
+	Bhh        *mat.Param[F] // (1, G·H), PyTorch's bias_hh_l*
+}
+
+// New declares a cell's parameters in set as prefix+".W_ih", ".W_hh",
+// ".b_ih", ".b_hh" (in that order), each initialised U(−1/√H, 1/√H) as
+// PyTorch does once the set is allocated and initialised. It panics on an
+// invalid kind or a non-positive size.
+func New[F mat.Float](set *mat.Set[F], prefix string, kind Kind, in, hidden int) *Cell[F] {
+	if in <= 0 || hidden <= 0 {
+		panic("cell: non-positive size")
+	}
+	g, s := kind.Gates()*hidden, mat.InvSqrt(hidden)
+	return &Cell[F]{
+		Kind: kind, In: in, Hidden: hidden,
+		Wih: set.Add(prefix+".W_ih", g, in, mat.Uniform, s),
+		Whh: set.Add(prefix+".W_hh", g, hidden, mat.Uniform, s),
+		Bih: set.Add(prefix+".b_ih", 1, g, mat.Uniform, s),
+		Bhh: set.Add(prefix+".b_hh", 1, g, mat.Uniform, s),
+	}
+}
+
+// GH returns G·H, the width of a row of gx.
+func (c *Cell[F]) GH() int { return c.Kind.Gates() * c.Hidden }
+
+// Project computes gx = x·W_ihᵀ + b_ih for all rows of x at once (one GEMM):
+// x (N, In), gx (N, G·H), N usually T·B. It panics on a shape mismatch.
+func (c *Cell[F]) Project(gx, x mat.Mat[F]) {
+	fillRows(gx, c.Bih.W.Data)
+	mat.Mul(gx, x, false, c.Wih.W, true, 1, 1)
+}
+
+// ProjectBackward is Project's backward: dW_ih += dgxᵀ·x, db_ih += the
+// column sums of dgx, and dx = dgx·W_ih (dx += … when accumulate is true).
+// dx may be empty (Rows 0) when the input needs no gradient. Shapes: dgx
+// (N, G·H), x and dx (N, In).
+func (c *Cell[F]) ProjectBackward(dx, dgx, x mat.Mat[F], accumulate bool) {
+	mat.Mul(c.Wih.G, dgx, true, x, false, 1, 1)
+	addColSums(c.Bih.G.Data, dgx)
+	if dx.Rows == 0 {
+		return
+	}
+	beta := F(0)
+	if accumulate {
+		beta = 1
+	}
+	mat.Mul(dx, dgx, false, c.Wih.W, false, 1, beta)
+}
+
+// Step runs one time step for a batch: from the input projection gx
+// (B, G·H, from Project) and the previous state hPrev (B, H) and, for an
+// LSTM, cPrev (B, H), it writes the new state tr.H (and tr.C) and everything
+// StepBackward needs into tr, which must have been Resized for c and B.
+// cPrev is ignored unless the kind is LSTM.
+func (c *Cell[F]) Step(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
+	switch c.Kind {
+	case RNN:
+		c.rnnStep(tr, gx, hPrev)
+	case GRU:
+		c.gruStep(tr, gx, hPrev)
+	case LSTM:
+		c.lstmStep(tr, gx, hPrev, cPrev)
+	}
+}
+
+// StepBackward is Step's backward. From the gradient of the new state dh
+// (B, H) and, for an LSTM, dc (B, H; may be empty, meaning zero) it writes
+// dgx (B, G·H), dhPrev (B, H) and, for an LSTM, dcPrev (B, H), overwriting
+// them, and adds into the gradients of W_hh and b_hh. tr, hPrev and cPrev are
+// those of the forward Step; sc is per-goroutine scratch Resized for c and B.
+// Neither tr nor the inputs are changed, so calling it twice doubles the
+// parameter gradients.
+func (c *Cell[F]) StepBackward(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F]) {
+	dgh := dgx // the gradient of h_prev·W_hhᵀ + b_hh; differs from dgx only in a GRU
+	switch c.Kind {
+	case RNN:
+		rnnBackward(tr, dh, dgx)
+	case GRU:
+		dgh = sc.dgh
+		gruBackward(tr, dh, hPrev, dgx, dgh, dhPrev)
+	case LSTM:
+		lstmBackward(tr, dh, dc, cPrev, dgx, dcPrev)
+	}
+	mat.Mul(c.Whh.G, dgh, true, hPrev, false, 1, 1)
+	addColSums(c.Bhh.G.Data, dgh)
+	beta := F(0)
+	if c.Kind == GRU {
+		beta = 1 // gruBackward wrote the direct path dh ⊙ z into dhPrev
+	}
+	mat.Mul(dhPrev, dgh, false, c.Whh.W, false, 1, beta)
+}
+
+// Trace is what one Step records for its backward: the new state and the
+// gate activations. Traces are owned by the caller, one per time step, and
+// reused across batches of the same shape.
+type Trace[F mat.Float] struct {
+	H     mat.Mat[F] // (B, H) new hidden state h'
+	C     mat.Mat[F] // (B, H) new cell state c' (LSTM only)
+	Gates mat.Mat[F] // (B, G·H) activated gates: RNN none, GRU r z n, LSTM i f g o
+	Ghn   mat.Mat[F] // (B, H) GRU only: h W_hnᵀ + b_hn, before the reset gate
+	TanhC mat.Mat[F] // (B, H) LSTM only: tanh(c')
+}
+
+// Resize shapes tr for batch size B of cell c, reusing its storage when it
+// is large enough. Contents are unspecified until Step.
+func (tr *Trace[F]) Resize(c *Cell[F], B int) {
+	H := c.Hidden
+	tr.H = mat.Resize(tr.H, B, H)
+	switch c.Kind {
+	case GRU:
+		tr.Gates = mat.Resize(tr.Gates, B, 3*H)
+		tr.Ghn = mat.Resize(tr.Ghn, B, H)
+	case LSTM:
+		tr.Gates = mat.Resize(tr.Gates, B, 4*H)
+		tr.C = mat.Resize(tr.C, B, H)
+		tr.TanhC = mat.Resize(tr.TanhC, B, H)
+	}
+}
+
+// Scratch is per-goroutine working memory for StepBackward: one per cell (or
+// one sized for the largest) serves every step.
+type Scratch[F mat.Float] struct {
+	dgh mat.Mat[F] // (B, G·H) GRU only: gradient of h_prev·W_hhᵀ + b_hh
+}
+
+// Resize shapes s for batch size B of cell c.
+func (s *Scratch[F]) Resize(c *Cell[F], B int) {
+	if c.Kind == GRU {
+		s.dgh = mat.Resize(s.dgh, B, c.GH())
+	}
+}
+
+// fillRows sets every row of m to row.
+func fillRows[F mat.Float](m mat.Mat[F], row []F) {
+	for i := 0; i < m.Rows; i++ {
+		copy(m.Row(i), row)
+	}
+}
+
+// addColSums adds the column sums of m into dst (len m.Cols).
+func addColSums[F mat.Float](dst []F, m mat.Mat[F]) {
+	dst = dst[:m.Cols]
+	for i := 0; i < m.Rows; i++ {
+		for j, v := range m.Row(i) {
+			dst[j] += v
+		}
+	}
+}

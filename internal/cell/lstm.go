@@ -1,0 +1,71 @@
+package cell
+
+import "github.com/s2s-nmt/s2s/internal/mat"
+
+// The LSTM, as PyTorch's nn.LSTM documents it (gate order i, f, g, o; no
+// peepholes, no projection):
+//
+//	i  = σ(x W_iiᵀ + b_ii + h W_hiᵀ + b_hi)
+//	f  = σ(x W_ifᵀ + b_if + h W_hfᵀ + b_hf)
+//	g  = tanh(x W_igᵀ + b_ig + h W_hgᵀ + b_hg)
+//	o  = σ(x W_ioᵀ + b_io + h W_hoᵀ + b_ho)
+//	c' = f ⊙ c + i ⊙ g
+//	h' = o ⊙ tanh(c')
+//
+// Backward, with ĝ the pre-activations:
+//
+//	dc̃ = dc + dh ⊙ o ⊙ (1 − tanh²c')
+//	dî = dc̃ ⊙ g ⊙ i(1 − i);   df̂ = dc̃ ⊙ c ⊙ f(1 − f)
+//	dĝ = dc̃ ⊙ i ⊙ (1 − g²);   dô = dh ⊙ tanh c' ⊙ o(1 − o)
+//	dgx = dgh = [dî, df̂, dĝ, dô];  dc_prev = dc̃ ⊙ f
+//	dh_prev = dgh W_hh;  dW_hh += dghᵀ h;  db_hh += Σ_b dgh
+
+// lstmStep fills tr.Gates with i, f, g, o, and tr.C, tr.TanhC, tr.H.
+func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
+	H := c.Hidden
+	bhh := c.Bhh.W.Data
+	for i := 0; i < gx.Rows; i++ {
+		g, x := tr.Gates.Row(i), gx.Row(i)
+		for j := range g {
+			g[j] = x[j] + bhh[j]
+		}
+	}
+	mat.Mul(tr.Gates, hPrev, false, c.Whh.W, true, 1, 1)
+	for i := 0; i < gx.Rows; i++ {
+		g, cp := tr.Gates.Row(i), cPrev.Row(i)
+		cn, tc, h := tr.C.Row(i), tr.TanhC.Row(i), tr.H.Row(i)
+		for j := 0; j < H; j++ {
+			ig, fg := sigmoid(g[j]), sigmoid(g[H+j])
+			gg, og := tanh(g[2*H+j]), sigmoid(g[3*H+j])
+			g[j], g[H+j], g[2*H+j], g[3*H+j] = ig, fg, gg, og
+			cn[j] = fg*cp[j] + ig*gg
+			tc[j] = tanh(cn[j])
+			h[j] = og * tc[j]
+		}
+	}
+}
+
+// lstmBackward writes dgx (= dgh) and dcPrev. dc may be empty (zero).
+func lstmBackward[F mat.Float](tr *Trace[F], dh, dc, cPrev, dgx, dcPrev mat.Mat[F]) {
+	H := tr.H.Cols
+	for i := 0; i < dh.Rows; i++ {
+		g, tc, cp, d := tr.Gates.Row(i), tr.TanhC.Row(i), cPrev.Row(i), dh.Row(i)
+		dx, dcp := dgx.Row(i), dcPrev.Row(i)
+		var dcr []F
+		if dc.Rows > 0 {
+			dcr = dc.Row(i)
+		}
+		for j := 0; j < H; j++ {
+			ig, fg, gg, og := g[j], g[H+j], g[2*H+j], g[3*H+j]
+			dct := d[j] * og * (1 - tc[j]*tc[j])
+			if dcr != nil {
+				dct += dcr[j]
+			}
+			dx[j] = dct * gg * ig * (1 - ig)
+			dx[H+j] = dct * cp[j] * fg * (1 - fg)
+			dx[2*H+j] = dct * ig * (1 - gg*gg)
+			dx[3*H+j] = d[j] * tc[j] * og * (1 - og)
+			dcp[j] = dct * fg
+		}
+	}
+}
