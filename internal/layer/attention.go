@@ -1,0 +1,248 @@
+package layer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// AttentionKind names a score function. It is a config value.
+type AttentionKind string
+
+// The attention kinds.
+const (
+	// Bahdanau is additive attention: e_j = vᵀ tanh(W_q q + W_k h_j).
+	Bahdanau AttentionKind = "bahdanau"
+	// Dot is Luong's dot score: e_j = qᵀ h_j (needs q and h of one width).
+	Dot AttentionKind = "dot"
+	// General is Luong's general score: e_j = qᵀ W_k h_j.
+	General AttentionKind = "general"
+	// NoAttention means no attention layer at all.
+	NoAttention AttentionKind = "none"
+)
+
+// AttentionKinds lists the valid kinds in a stable order, for messages.
+var AttentionKinds = []AttentionKind{Bahdanau, Dot, General, NoAttention}
+
+// Valid reports whether k is one of AttentionKinds.
+func (k AttentionKind) Valid() bool {
+	return k == Bahdanau || k == Dot || k == General || k == NoAttention
+}
+
+// Memory is what a batch attends over: B sentences of S positions, with
+// their key projection and lengths. The caller owns and keeps it; nothing
+// is cached on the Attention.
+type Memory[F mat.Float] struct {
+	H    mat.Mat[F] // (B·S, C) values, row b·S+j: encoder outputs
+	K    mat.Mat[F] // (B·S, D) keys, from Attention.Keys (for Dot, H itself)
+	Lens []int      // (B) source lengths; positions j ≥ Lens[b] are padding
+	S    int        // source length of the padded batch
+}
+
+// Attention scores a query row against the positions of its memory row,
+// normalises the scores with a softmax over the unpadded positions (padded
+// positions get weight exactly 0 and gradient exactly 0) and returns the
+// weighted sum of the values, the context.
+type Attention[F mat.Float] struct {
+	Kind AttentionKind
+	Q    Linear[F]     // Bahdanau: W_q (A, Hq), no bias; key name+".query_layer"
+	K    Linear[F]     // Bahdanau: W_k (A, C); General: (Hq, C); no bias; name+".key_layer"
+	V    *mat.Param[F] // Bahdanau: v (1, A); key name+".energy_layer.weight"
+}
+
+// NewAttention declares the parameters of a kind of attention with query
+// width hq, memory width c and (Bahdanau) attention size a, named as in
+// the PyTorch reference (name+".key_layer.weight", …). It panics on an
+// invalid kind, NoAttention, or Dot with hq != c.
+func NewAttention[F mat.Float](ps *mat.Set[F], name string, kind AttentionKind, hq, c, a int) Attention[F] {
+	at := Attention[F]{Kind: kind}
+	switch kind {
+	case Bahdanau:
+		at.K = NewLinear(ps, name+".key_layer", c, a, false)
+		at.Q = NewLinear(ps, name+".query_layer", hq, a, false)
+		at.V = ps.Add(name+".energy_layer.weight", 1, a, mat.Uniform, mat.InvSqrt(a))
+	case General:
+		at.K = NewLinear(ps, name+".key_layer", c, hq, false)
+	case Dot:
+		if hq != c {
+			panic(fmt.Sprintf("layer: dot attention needs query width %d == memory width %d", hq, c))
+		}
+	default:
+		panic("layer: invalid attention kind " + string(kind))
+	}
+	return at
+}
+
+// KeyDim returns the width D of a key for memory width c.
+func (a Attention[F]) KeyDim(c int) int {
+	if a.Kind == Dot {
+		return c
+	}
+	return a.K.Out()
+}
+
+// Keys computes the key projection of the memory h (B·S, C) into k
+// (B·S, D), once per batch, and returns it; Dot returns h itself and leaves
+// k alone. Put the result in Memory.K.
+func (a Attention[F]) Keys(k, h mat.Mat[F]) mat.Mat[F] {
+	if a.Kind == Dot {
+		return h
+	}
+	a.K.Forward(k, h)
+	return k
+}
+
+// KeysBackward adds the gradient of the keys dk (B·S, D) into dh (B·S, C)
+// and the key weights. h is the forward memory.
+func (a Attention[F]) KeysBackward(dh, dk, h mat.Mat[F]) {
+	if a.Kind == Dot {
+		for i, v := range dk.Data {
+			dh.Data[i] += v
+		}
+		return
+	}
+	a.K.Backward(dh, dk, h)
+}
+
+// AttnTrace is what one Forward records for its Backward, owned by the
+// caller; Resize it for the call's shape first.
+type AttnTrace[F mat.Float] struct {
+	Alpha mat.Mat[F] // (N, S) attention weights; exactly 0 at padded positions
+	QP    mat.Mat[F] // (N, A) Bahdanau: q·W_qᵀ
+	E     mat.Mat[F] // (N·S, A) Bahdanau: tanh(qp_n + k_j), row n·S+j
+	dQP   mat.Mat[F] // (N, A) Bahdanau backward scratch
+	dA    []F        // (S) backward scratch: gradient of the weights of a row
+}
+
+// Resize shapes tr for n query rows over a memory of length s.
+func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
+	tr.Alpha = mat.Resize(tr.Alpha, n, s)
+	if a.Kind == Bahdanau {
+		A := a.Q.Out()
+		tr.QP = mat.Resize(tr.QP, n, A)
+		tr.E = mat.Resize(tr.E, n*s, A)
+		tr.dQP = mat.Resize(tr.dQP, n, A)
+	}
+	if cap(tr.dA) < s {
+		tr.dA = make([]F, s)
+	}
+	tr.dA = tr.dA[:s]
+}
+
+// memRow returns the memory row of query row n: rows[n], or n mod B when
+// rows is nil (time-major teacher forcing, n = t·B+b).
+func memRow(rows []int, n, b int) int {
+	if rows == nil {
+		return n % b
+	}
+	return rows[n]
+}
+
+// Forward attends with each query row q_n (N, Hq) over memory row
+// rows[n] of m (rows nil: n mod B), writing the weights into tr.Alpha and
+// the contexts into ctx (N, C). tr must be Resized for (N, m.S).
+func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], rows []int) {
+	if a.Kind == Bahdanau {
+		a.Q.Forward(tr.QP, q)
+	}
+	B := len(m.Lens)
+	for n := 0; n < q.Rows; n++ {
+		b := memRow(rows, n, B)
+		L, al := m.Lens[b], tr.Alpha.Row(n)
+		clear(al)
+		for j := 0; j < L; j++ {
+			al[j] = a.score(tr, q, m, n, b, j)
+		}
+		softmax(al[:L])
+		cr := ctx.Row(n)
+		clear(cr)
+		for j := 0; j < L; j++ {
+			gemm.Axpy(al[j], m.H.Row(b*m.S+j), cr)
+		}
+	}
+}
+
+// score returns e_j of query row n against position j of memory row b,
+// recording tanh(·) into tr.E for Bahdanau.
+func (a Attention[F]) score(tr *AttnTrace[F], q mat.Mat[F], m Memory[F], n, b, j int) F {
+	k := m.K.Row(b*m.S + j)
+	if a.Kind != Bahdanau {
+		return gemm.Dot(q.Row(n), k)
+	}
+	e, qp := tr.E.Row(n*m.S+j), tr.QP.Row(n)
+	for i := range e {
+		e[i] = F(math.Tanh(float64(qp[i] + k[i])))
+	}
+	return gemm.Dot(a.V.W.Data, e)
+}
+
+// Backward is Forward's backward: from dctx (N, C) it adds into dq (N, Hq),
+// dk (B·S, D), dh (B·S, C) and the query and energy weights. q, m and rows
+// are the forward's; positions beyond a sentence's length get nothing.
+func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F], m Memory[F], rows []int) {
+	B := len(m.Lens)
+	if a.Kind == Bahdanau {
+		tr.dQP.Zero()
+	}
+	for n := 0; n < q.Rows; n++ {
+		b := memRow(rows, n, B)
+		L, al, dc := m.Lens[b], tr.Alpha.Row(n), dctx.Row(n)
+		de := tr.dA[:L]
+		var s F
+		for j := range de {
+			hj := m.H.Row(b*m.S + j)
+			de[j] = gemm.Dot(dc, hj)
+			s += al[j] * de[j]
+			gemm.Axpy(al[j], dc, dh.Row(b*m.S+j))
+		}
+		for j := range de {
+			de[j] = al[j] * (de[j] - s) // softmax backward
+			a.scoreBackward(tr, dq, dk, q, m, n, b, j, de[j])
+		}
+	}
+	if a.Kind == Bahdanau {
+		a.Q.Backward(dq, tr.dQP, q)
+	}
+}
+
+// scoreBackward adds the gradient de of score e_j (query row n, memory row
+// b, position j) into its inputs: dq and dk, or for Bahdanau tr.dQP, dk and
+// dv.
+func (a Attention[F]) scoreBackward(tr *AttnTrace[F], dq, dk, q mat.Mat[F], m Memory[F], n, b, j int, de F) {
+	r := b*m.S + j
+	if a.Kind != Bahdanau {
+		gemm.Axpy(de, m.K.Row(r), dq.Row(n))
+		gemm.Axpy(de, q.Row(n), dk.Row(r))
+		return
+	}
+	e, v, dv := tr.E.Row(n*m.S+j), a.V.W.Data, a.V.G.Data
+	dqp, dkr := tr.dQP.Row(n), dk.Row(r)
+	for i, ei := range e {
+		dv[i] += de * ei
+		dz := de * v[i] * (1 - ei*ei)
+		dqp[i] += dz
+		dkr[i] += dz
+	}
+}
+
+// softmax replaces x with softmax(x); an empty x stays empty.
+func softmax[F mat.Float](x []F) {
+	if len(x) == 0 {
+		return
+	}
+	m := x[0]
+	for _, v := range x[1:] {
+		m = max(m, v)
+	}
+	var sum F
+	for i, v := range x {
+		x[i] = F(math.Exp(float64(v - m)))
+		sum += x[i]
+	}
+	for i := range x {
+		x[i] /= sum
+	}
+}
+
