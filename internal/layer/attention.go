@@ -245,4 +245,3 @@ func softmax[F mat.Float](x []F) {
 		x[i] /= sum
 	}
 }
-
