@@ -1,0 +1,62 @@
+package encoder
+
+import (
+	"fmt"
+
+	"github.com/s2s-nmt/s2s/internal/cell"
+)
+
+// Config is the `model.encoder` section of an experiment file.
+type Config struct {
+	// Cell is the recurrent cell: gru, lstm or rnn. Default gru.
+	Cell cell.Kind `yaml:"cell"`
+	// Layers is the number of stacked recurrent layers, ≥ 1. Default 1.
+	Layers int `yaml:"layers"`
+	// Bidirectional runs a backward direction beside the forward one in
+	// every layer; outputs are then 2·Hidden wide. Default true.
+	Bidirectional bool `yaml:"bidirectional"`
+	// Emb is the source embedding width E, ≥ 1. Default 256.
+	Emb int `yaml:"emb"`
+	// Hidden is H, the state size of each direction, ≥ 1. Default 256.
+	Hidden int `yaml:"hidden"`
+	// Dropout is the drop probability on the outputs of every layer but the
+	// top one (PyTorch's nn.GRU dropout), in [0, 1). Default 0.3.
+	Dropout float64 `yaml:"dropout"`
+}
+
+// DefaultConfig returns the defaults of DESIGN.md.
+func DefaultConfig() Config {
+	return Config{Cell: cell.GRU, Layers: 1, Bidirectional: true, Emb: 256, Hidden: 256, Dropout: 0.3}
+}
+
+// Dirs returns the number of directions, 1 or 2.
+func (c Config) Dirs() int {
+	if c.Bidirectional {
+		return 2
+	}
+	return 1
+}
+
+// OutDim returns the width of the encoder's outputs: Dirs·Hidden.
+func (c Config) OutDim() int { return c.Dirs() * c.Hidden }
+
+// Validate returns one error per invalid field, each naming its key
+// ("cell", "layers", …); callers prefix the path of the section.
+func (c Config) Validate() []error {
+	var errs []error
+	if !c.Cell.Valid() {
+		errs = append(errs, fmt.Errorf("cell: %q is not one of %v", c.Cell, cell.Kinds))
+	}
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"layers", c.Layers}, {"emb", c.Emb}, {"hidden", c.Hidden}} {
+		if f.v < 1 {
+			errs = append(errs, fmt.Errorf("%s: %d must be at least 1", f.key, f.v))
+		}
+	}
+	if !(c.Dropout >= 0 && c.Dropout < 1) {
+		errs = append(errs, fmt.Errorf("dropout: %v must be in [0, 1)", c.Dropout))
+	}
+	return errs
+}
