@@ -1,0 +1,107 @@
+package gemm
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// benchShapes are the model's products, m×k×n ([m×k]·[k×n]): the decoder's
+// recurrent step (B=64, H=512, 3H gates), the output layer (T·B=1600,
+// H=512, V=16000) and the encoder's input projection (E=256, 3H=768).
+var benchShapes = [][3]int{{64, 512, 1536}, {1600, 512, 16000}, {1600, 256, 768}}
+
+// benchTrans are the transpose combinations training uses: forward x·Wᵀ
+// (NT), backward dx = dy·W (NN), dW = dyᵀ·x (TN).
+var benchTrans = []struct {
+	name   string
+	tA, tB bool
+}{{"NN", false, false}, {"NT", false, true}, {"TN", true, false}}
+
+// benchOperands returns A, B and C for op(A) m×k and op(B) k×n, tightly
+// stored, with the row strides.
+func benchOperands[F Float](tA, tB bool, m, k, n int) (a []F, lda int, b []F, ldb int, c []F) {
+	a, b, c = make([]F, m*k), make([]F, k*n), make([]F, m*n)
+	for i := range a {
+		a[i] = F(i%7) * 0.25
+	}
+	for i := range b {
+		b[i] = F(i%5) * 0.5
+	}
+	lda, ldb = k, n
+	if tA {
+		lda = m
+	}
+	if tB {
+		ldb = k
+	}
+	return a, lda, b, ldb, c
+}
+
+func BenchmarkGemm(b *testing.B) {
+	b.Run("f32", benchGemm[float32])
+	b.Run("f64", benchGemm[float64])
+}
+
+func benchGemm[F Float](b *testing.B) {
+	defer SetThreads(Threads())
+	for _, tr := range benchTrans {
+		for _, sh := range benchShapes {
+			m, k, n := sh[0], sh[1], sh[2]
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
+					SetThreads(th)
+					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+					Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) // warm the workspaces
+					b.ResetTimer()
+					for b.Loop() {
+						Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					}
+					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkGonum is BenchmarkGemm through gonum's pure-Go BLAS, for the
+// ratio. threads=N runs it with GOMAXPROCS=N.
+func BenchmarkGonum(b *testing.B) {
+	b.Run("f32", benchGonum[float32])
+	b.Run("f64", benchGonum[float64])
+}
+
+func benchGonum[F Float](b *testing.B) {
+	for _, tr := range benchTrans {
+		for _, sh := range benchShapes {
+			m, k, n := sh[0], sh[1], sh[2]
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th))
+					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+					ta, tb := blas.NoTrans, blas.NoTrans
+					if tr.tA {
+						ta = blas.Trans
+					}
+					if tr.tB {
+						tb = blas.Trans
+					}
+					b.ResetTimer()
+					for b.Loop() {
+						switch a := any(a).(type) {
+						case []float32:
+							blas32.Implementation().Sgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float32), ldb, 0, any(c).([]float32), n)
+						case []float64:
+							blas64.Implementation().Dgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float64), ldb, 0, any(c).([]float64), n)
+						}
+					}
+					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package gemm
+
+import "sync"
+
+// config is one micro-kernel with its blocking.
+//
+// Loops, outermost first (as in BLIS): columns of C in blocks of nc; k in
+// blocks of kc (op(B)'s block packed, ~L3); rows of C in blocks of mc
+// (op(A)'s block packed, ~L2); then NR-wide micro-panels of B (one ~L1) and
+// MR-tall micro-panels of A, one kernel call per MR×NR tile.
+//
+// Determinism: every C element sums its k products in kc-sized blocks, in
+// order; within a block the kernel sums from 0 in k order in the element's own
+// lane, then C = alpha·acc + beta·C (beta 1 after the first block). None of
+// this depends on M, N, the element's place in a tile or the thread count:
+// edge tiles run the same kernel on zero-padded panels into a scratch tile.
+type config[F Float] struct {
+	name       string
+	mr, nr     int
+	kc, mc, nc int
+	kern       func(kc int, a, b, c *F, ldc int, alpha, beta F)
+	wsMu       sync.Mutex
+	free       []*workspace[F]
+	jobs       sync.Pool
+}
+
+// workspace holds one goroutine's packed panels and edge tile. Workspaces
+// are kept for good on a free list: the pages of a freed buffer would have to
+// be faulted in again, which costs ~15 µs a page on this machine.
+type workspace[F Float] struct {
+	a, b, c []F
+}
+
+func (cf *config[F]) getWorkspace() *workspace[F] {
+	cf.wsMu.Lock()
+	defer cf.wsMu.Unlock()
+	if n := len(cf.free); n > 0 {
+		ws := cf.free[n-1]
+		cf.free = cf.free[:n-1]
+		return ws
+	}
+	mc := (cf.mc + cf.mr - 1) / cf.mr * cf.mr
+	nc := (cf.nc + cf.nr - 1) / cf.nr * cf.nr
+	return &workspace[F]{
+		a: make([]F, mc*cf.kc),
+		b: make([]F, cf.kc*nc),
+		c: make([]F, cf.mr*cf.nr),
+	}
+}
+
+func (cf *config[F]) putWorkspace(ws *workspace[F]) {
+	cf.wsMu.Lock()
+	cf.free = append(cf.free, ws)
+	cf.wsMu.Unlock()
+}
+
+// problem is one Gemm call's operands.
+type problem[F Float] struct {
+	tA, tB      bool
+	m, n, k     int
+	alpha, beta F
+	a, b, c     []F
+	lda, ldb    int
+	ldc         int
+}
+
+// serial computes the block of C with rows [i0, i1) and columns [j0, j1)
+// on the calling goroutine.
+func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int) {
+	mr, nr, kc, mc, nc := cf.mr, cf.nr, cf.kc, cf.mc, cf.nc
+	k := pr.k
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			beta := pr.beta
+			if pc > 0 {
+				beta = 1
+			}
+			packB(ws.b, nr, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				packA(ws.a, mr, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
+				for jr := 0; jr < nb; jr += nr {
+					bp := &ws.b[jr*kb]
+					cols := min(nr, nb-jr)
+					for ir := 0; ir < mb; ir += mr {
+						ap := &ws.a[ir*kb]
+						rows := min(mr, mb-ir)
+						ci := (ic+ir)*pr.ldc + jc + jr
+						if rows == mr && cols == nr {
+							cf.kern(kb, ap, bp, &pr.c[ci], pr.ldc, pr.alpha, beta)
+							continue
+						}
+						cf.edge(ws.c, kb, ap, bp, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// edge runs the kernel for a tile with only rows×cols inside C: the full
+// tile goes to the scratch t, then its valid part to c.
+func (cf *config[F]) edge(t []F, kb int, ap, bp *F, c []F, ldc, rows, cols int, alpha, beta F) {
+	nr := cf.nr
+	if beta != 0 {
+		for i := range rows {
+			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
+		}
+	}
+	cf.kern(kb, ap, bp, &t[0], nr, alpha, beta)
+	for i := range rows {
+		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
+	}
+}
+
+// job splits one call across goroutines by whole tiles: along N when there
+// are enough NR-wide strips, otherwise along M.
+type job[F Float] struct {
+	cf     *config[F]
+	pr     problem[F]
+	chunks int
+	alongN bool
+	wg     sync.WaitGroup
+}
+
+func (j *job[F]) runChunk(i int) {
+	cf, pr := j.cf, &j.pr
+	lo, hi := 0, pr.m
+	unit, total := cf.mr, pr.m
+	if j.alongN {
+		unit, total = cf.nr, pr.n
+	}
+	tiles := (total + unit - 1) / unit
+	lo = tiles * i / j.chunks * unit
+	hi = min(tiles*(i+1)/j.chunks*unit, total)
+	if lo >= hi {
+		return
+	}
+	ws := cf.getWorkspace()
+	if j.alongN {
+		cf.serial(ws, pr, 0, pr.m, lo, hi)
+	} else {
+		cf.serial(ws, pr, lo, hi, 0, pr.n)
+	}
+	cf.putWorkspace(ws)
+}
+
+// minParallelFlops is the smallest m·n·k worth a second goroutine: below it
+// the hand-off (a few µs) costs more than it saves.
+const minParallelFlops = 1 << 18
+
+func (cf *config[F]) gemm(pr problem[F], threads int) {
+	ntiles := (pr.n + cf.nr - 1) / cf.nr
+	mtiles := (pr.m + cf.mr - 1) / cf.mr
+	if threads > 1 && pr.m*pr.n*pr.k >= minParallelFlops && max(ntiles, mtiles) > 1 {
+		j, _ := cf.jobs.Get().(*job[F])
+		if j == nil {
+			j = new(job[F])
+		}
+		j.cf, j.pr = cf, pr
+		j.alongN = ntiles >= threads || ntiles >= mtiles
+		j.chunks = min(threads, max(ntiles, mtiles))
+		if j.alongN {
+			j.chunks = min(threads, ntiles)
+		} else {
+			j.chunks = min(threads, mtiles)
+		}
+		parallel(j, j.chunks, &j.wg)
+		j.pr = problem[F]{}
+		cf.jobs.Put(j)
+		return
+	}
+	ws := cf.getWorkspace()
+	cf.serial(ws, &pr, 0, pr.m, 0, pr.n)
+	cf.putWorkspace(ws)
+}

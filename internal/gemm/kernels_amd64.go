@@ -1,0 +1,58 @@
+//go:build amd64 && !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// The assembly micro-kernels of kernels_amd64.s (see gen_kernels.go for
+// their contract). Each computes one full MR×NR tile.
+
+//go:noescape
+func kernF32AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernF64AVX512(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kernF32AVX2(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernF64AVX2(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+var (
+	hasAVX512 = cpu.X86.HasAVX512F
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
+
+// Blocking, in elements. KC is part of the determinism contract (each C
+// element sums k in KC-sized blocks), so it is a constant of the kernel,
+// never a function of the shape or the thread count.
+var (
+	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512}
+	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512}
+	f32AVX2   = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
+	f64AVX2   = &config[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 120, nc: 1536, kern: kernF64AVX2}
+)
+
+// configs32 and configs64 list the kernels this CPU can run, fastest first.
+func configs32() []*config[float32] {
+	var cs []*config[float32]
+	if hasAVX512 {
+		cs = append(cs, f32AVX512)
+	}
+	if hasAVX2 {
+		cs = append(cs, f32AVX2)
+	}
+	return append(cs, generic32)
+}
+
+func configs64() []*config[float64] {
+	var cs []*config[float64]
+	if hasAVX512 {
+		cs = append(cs, f64AVX512)
+	}
+	if hasAVX2 {
+		cs = append(cs, f64AVX2)
+	}
+	return append(cs, generic64)
+}

@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package gemm
+
+// configs32 and configs64 list the kernels this build can run: only the
+// portable Go kernel outside amd64 (or with the purego tag).
+func configs32() []*config[float32] { return []*config[float32]{generic32} }
+func configs64() []*config[float64] { return []*config[float64]{generic64} }

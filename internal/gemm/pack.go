@@ -1,0 +1,88 @@
+package gemm
+
+// Packing copies a block of op(A) or op(B) into the layout the micro-kernels
+// read: contiguous micro-panels, zero-padded to full tiles so that edge
+// tiles run the same kernel (and the same sums) as interior ones.
+
+// packA packs the mb×kb block of op(A) starting at (i0, p0) into dst as
+// ⌈mb/mr⌉ micro-panels; panel s holds, for each p in [0, kb), the mr values
+// op(A)[i0+s·mr+r, p0+p] (0 past row mb).
+func packA[F Float](dst []F, mr int, tA bool, mb, kb int, a []F, lda, i0, p0 int) {
+	for s := 0; s*mr < mb; s++ {
+		rows := min(mr, mb-s*mr)
+		panel := dst[s*mr*kb : (s+1)*mr*kb]
+		if tA {
+			// op(A)[i, p] = a[p·lda + i]: each p is a contiguous run of rows.
+			base := p0*lda + i0 + s*mr
+			for p := range kb {
+				d := panel[p*mr : p*mr+mr]
+				copy(d, a[base+p*lda:base+p*lda+rows])
+				clear(d[rows:])
+			}
+			continue
+		}
+		// op(A)[i, p] = a[i·lda + p]: each row is a contiguous run of p.
+		for r := range rows {
+			src := a[(i0+s*mr+r)*lda+p0:]
+			src = src[:kb]
+			for p, v := range src {
+				panel[p*mr+r] = v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := range kb {
+				panel[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packB packs the kb×nb block of op(B) starting at (p0, j0) into dst as
+// ⌈nb/nr⌉ micro-panels; panel t holds, for each p in [0, kb), the nr values
+// op(B)[p0+p, j0+t·nr+c] (0 past column nb).
+func packB[F Float](dst []F, nr int, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
+	for t := 0; t*nr < nb; t++ {
+		cols := min(nr, nb-t*nr)
+		panel := dst[t*nr*kb : (t+1)*nr*kb]
+		if !tB {
+			// op(B)[p, j] = b[p·ldb + j]: each p is a contiguous run of columns.
+			base := p0*ldb + j0 + t*nr
+			for p := range kb {
+				d := panel[p*nr : p*nr+nr]
+				copy(d, b[base+p*ldb:base+p*ldb+cols])
+				clear(d[cols:])
+			}
+			continue
+		}
+		// op(B)[p, j] = b[j·ldb + p]: each column is a contiguous run of p.
+		packTransposed(panel, nr, cols, kb, b[(j0+t*nr)*ldb+p0:], ldb)
+	}
+}
+
+// packTransposed writes panel[p·nr + c] = src[c·ld + p] for c < cols and
+// p < kb, and zero for cols ≤ c < nr. Four source rows at a time keep the
+// writes to one cache line per p.
+func packTransposed[F Float](panel []F, nr, cols, kb int, src []F, ld int) {
+	c := 0
+	for ; c+4 <= cols; c += 4 {
+		s0 := src[c*ld : c*ld+kb]
+		s1 := src[(c+1)*ld : (c+1)*ld+kb]
+		s2 := src[(c+2)*ld : (c+2)*ld+kb]
+		s3 := src[(c+3)*ld : (c+3)*ld+kb]
+		for p := range kb {
+			d := panel[p*nr+c : p*nr+c+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; c < cols; c++ {
+		s := src[c*ld : c*ld+kb]
+		for p, v := range s {
+			panel[p*nr+c] = v
+		}
+	}
+	if cols < nr {
+		for p := range kb {
+			clear(panel[p*nr+cols : p*nr+nr])
+		}
+	}
+}
