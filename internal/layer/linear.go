@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
@@ -29,31 +30,78 @@ func (l Linear[F]) Out() int { return l.W.W.Rows }
 
 // Forward sets y (N, Out) = x (N, In)·Wᵀ + b. It panics on a shape mismatch.
 func (l Linear[F]) Forward(y, x mat.Mat[F]) {
-	mat.Mul(y, x, false, l.W.W, true, 1, 0)
-	if l.B != nil {
-		b := l.B.W.Data
-		for i := 0; i < y.Rows; i++ {
-			row := y.Row(i)
-			for j := range row {
-				row[j] += b[j]
-			}
-		}
-	}
+	l.ForwardCols(y, x, 0, false)
+	l.AddBias(y)
 }
 
 // Backward adds dyᵀ·x into dW, the column sums of dy into db and, when
 // dx.Data is not nil, dy·W into dx (N, In). x is the forward input.
 func (l Linear[F]) Backward(dx, dy, x mat.Mat[F]) {
-	mat.Mul(l.W.G, dy, true, x, false, 1, 1)
-	if l.B != nil {
-		db := l.B.G.Data
-		for i := 0; i < dy.Rows; i++ {
-			for j, v := range dy.Row(i) {
-				db[j] += v
-			}
+	l.BackwardCols(dx, dy, x, 0)
+	l.BiasBackward(dy)
+}
+
+// ForwardCols sets (or, with accumulate, adds into) y (N, Out) the product
+// x·W[:, off:off+k]ᵀ for x (N, k): the part of a Linear over a
+// concatenated input [x₁; x₂; …] that one piece contributes, without
+// building the concatenation. No bias. It panics on a shape mismatch.
+func (l Linear[F]) ForwardCols(y, x mat.Mat[F], off int, accumulate bool) {
+	w := l.W.W
+	if off+x.Cols > w.Cols || y.Cols != w.Rows || y.Rows != x.Rows {
+		panic("layer: Linear.ForwardCols shape mismatch")
+	}
+	beta := F(0)
+	if accumulate {
+		beta = 1
+	}
+	if y.Rows == 0 {
+		return
+	}
+	gemm.Gemm(false, true, x.Rows, w.Rows, x.Cols, 1, x.Data, max(x.Cols, 1), w.Data[off:], w.Cols, beta, y.Data, y.Cols)
+}
+
+// BackwardCols is ForwardCols' backward: dW[:, off:off+k] += dyᵀ·x and,
+// when dx.Data is not nil, dx (N, k) += dy·W[:, off:off+k].
+func (l Linear[F]) BackwardCols(dx, dy, x mat.Mat[F], off int) {
+	w, g := l.W.W, l.W.G
+	if off+x.Cols > w.Cols || dy.Cols != w.Rows || dy.Rows != x.Rows {
+		panic("layer: Linear.BackwardCols shape mismatch")
+	}
+	if dy.Rows == 0 || x.Cols == 0 {
+		return
+	}
+	gemm.Gemm(true, false, w.Rows, x.Cols, dy.Rows, 1, dy.Data, dy.Cols, x.Data, x.Cols, 1, g.Data[off:], g.Cols)
+	if dx.Data != nil {
+		if dx.Rows != dy.Rows || dx.Cols != x.Cols {
+			panic("layer: Linear.BackwardCols dx shape mismatch")
+		}
+		gemm.Gemm(false, false, dy.Rows, x.Cols, w.Rows, 1, dy.Data, dy.Cols, w.Data[off:], w.Cols, 1, dx.Data, dx.Cols)
+	}
+}
+
+// AddBias adds b to every row of y (N, Out); without bias it does nothing.
+func (l Linear[F]) AddBias(y mat.Mat[F]) {
+	if l.B == nil {
+		return
+	}
+	b := l.B.W.Data
+	for i := 0; i < y.Rows; i++ {
+		row := y.Row(i)
+		for j := range row {
+			row[j] += b[j]
 		}
 	}
-	if dx.Data != nil {
-		mat.Mul(dx, dy, false, l.W.W, false, 1, 1)
+}
+
+// BiasBackward adds the column sums of dy (N, Out) into db.
+func (l Linear[F]) BiasBackward(dy mat.Mat[F]) {
+	if l.B == nil {
+		return
+	}
+	db := l.B.G.Data
+	for i := 0; i < dy.Rows; i++ {
+		for j, v := range dy.Row(i) {
+			db[j] += v
+		}
 	}
 }
