@@ -1,0 +1,54 @@
+package optim
+
+import (
+	"math"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// Adam is torch.optim.Adam (Kingma & Ba, with bias correction), with
+// optional coupled weight decay λ. At step t (from 1):
+//
+//	g ← g + λ·w
+//	m ← β1·m + (1−β1)·g;   v ← β2·v + (1−β2)·g²
+//	w ← w − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
+type Adam[F mat.Float] struct {
+	Beta1, Beta2, Eps float64 // PyTorch's defaults 0.9, 0.999, 1e-8
+	WeightDecay       float64 // λ ≥ 0
+	m, v              []F     // first and second moment estimates
+	t                 int64
+}
+
+// NewAdam returns Adam for n parameters with PyTorch's defaults
+// (β1 0.9, β2 0.999, ε 1e-8, no weight decay); change the fields to taste.
+func NewAdam[F mat.Float](n int) *Adam[F] {
+	return &Adam[F]{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, m: make([]F, n), v: make([]F, n)}
+}
+
+// Step implements Optimizer.
+func (o *Adam[F]) Step(w, g []F, lr float64) {
+	checkLen(len(o.m), len(w), len(g))
+	o.t++
+	t := float64(o.t)
+	bc1, bc2 := 1-math.Pow(o.Beta1, t), 1-math.Pow(o.Beta2, t)
+	step, sq := F(lr/bc1), F(1/math.Sqrt(bc2))
+	b1, b2, eps, wd := F(o.Beta1), F(o.Beta2), F(o.Eps), F(o.WeightDecay)
+	m, v := o.m[:len(w)], o.v[:len(w)]
+	for i := range w {
+		gi := g[i] + wd*w[i]
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		w[i] -= step * m[i] / (F(math.Sqrt(float64(v[i])))*sq + eps)
+	}
+}
+
+// State implements Optimizer: "exp_avg" (m) and "exp_avg_sq" (v).
+func (o *Adam[F]) State() []Slab[F] {
+	return []Slab[F]{{Name: "exp_avg", Data: o.m}, {Name: "exp_avg_sq", Data: o.v}}
+}
+
+// Steps implements Optimizer.
+func (o *Adam[F]) Steps() int64 { return o.t }
+
+// SetSteps implements Optimizer.
+func (o *Adam[F]) SetSteps(n int64) { o.t = n }

@@ -1,0 +1,66 @@
+// Package optim updates a parameter slab from its gradient slab: SGD with
+// momentum, Adam with bias correction (both as PyTorch defines them), and
+// global gradient-norm clipping. Optimizers work on the flat slabs of a
+// mat.Set, so they loop over plain slices; their state is exposed as named
+// slabs of the same length, plus a step counter, so that a checkpoint can
+// save and restore it exactly.
+package optim
+
+import (
+	"math"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// Slab is one named piece of optimizer state with one value per parameter
+// scalar, in the order of the parameter slab (mat.Set.W). Data aliases the
+// optimizer's memory: writing into it (on checkpoint restore) sets the state.
+type Slab[F mat.Float] struct {
+	Name string // PyTorch's state key: "momentum_buffer", "exp_avg", "exp_avg_sq"
+	Data []F
+}
+
+// Optimizer updates weights w from gradients g (the slabs of one mat.Set).
+type Optimizer[F mat.Float] interface {
+	// Step applies one update with learning rate lr and advances the step
+	// counter. It panics if len(w) or len(g) differs from the size the
+	// optimizer was made for.
+	Step(w, g []F, lr float64)
+	// State returns the optimizer's slabs, in a fixed order.
+	State() []Slab[F]
+	// Steps returns the number of Steps taken (Adam's t).
+	Steps() int64
+	// SetSteps sets the step counter, on checkpoint restore.
+	SetSteps(n int64)
+}
+
+// GradNorm returns the Euclidean norm of g, accumulated in float64.
+func GradNorm[F mat.Float](g []F) float64 {
+	s := 0.0
+	for _, v := range g {
+		s += float64(v) * float64(v)
+	}
+	return math.Sqrt(s)
+}
+
+// ClipGradNorm scales g in place so that its norm is at most maxNorm, as
+// PyTorch's clip_grad_norm_ does (by maxNorm/(norm+1e-6) when norm exceeds
+// maxNorm), and returns the norm before clipping. maxNorm ≤ 0 disables
+// clipping; the norm is returned either way. A non-finite norm leaves g
+// unchanged (the trainer decides what to do with such a step).
+func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
+	n := GradNorm(g)
+	if maxNorm > 0 && n > maxNorm && !math.IsInf(n, 0) && !math.IsNaN(n) {
+		c := F(maxNorm / (n + 1e-6))
+		for i := range g {
+			g[i] *= c
+		}
+	}
+	return n
+}
+
+func checkLen(n, w, g int) {
+	if w != n || g != n {
+		panic("optim: slab length differs from the optimizer's")
+	}
+}
