@@ -15,7 +15,7 @@ import (
 // 8000), bidirectional, one layer. A token is one source position.
 func BenchmarkForwardBackward(b *testing.B) {
 	shapes := []struct {
-		name            string
+		name              string
 		emb, hid, B, S, V int
 	}{{"base", 256, 256, 64, 25, 16000}, {"small", 128, 128, 64, 20, 8000}}
 	for _, sh := range shapes {
