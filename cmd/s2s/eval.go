@@ -1,0 +1,141 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/s2s-nmt/s2s/translate/bleu"
+	"github.com/urfave/cli/v2"
+)
+
+func init() { register(newEvalCommand()) }
+
+// evalArgs are the flags of s2s eval.
+type evalArgs struct {
+	bleu, chrf     bool
+	chrfWordOrder  int
+	model          string
+	beam           int
+	refs           []string
+	hyp            string
+	tokenize       string
+	lowercase      bool
+	smooth         string
+	smoothValue    *float64
+	sentence       bool
+	format         string
+	width          int
+	modelFlagsUsed bool
+}
+
+// testSet is what translating a model's test set yields: the hypothesis
+// file written (runs/<name>/test.hyp) and the files of data.test.refs.
+type testSet struct {
+	Hyp  string
+	Refs []string
+}
+
+// translateTestSet translates the test set of the model in dir (runs/latest
+// when dir is "") with beam size beam (0: the model config's), writes the
+// hypotheses and returns where they and the references are. It is a hook:
+// the translation code sets it when it lands.
+var translateTestSet = func(dir string, beam int, log io.Writer) (testSet, error) {
+	return testSet{}, errors.New("translating the test set needs a trained model: " +
+		"model loading and beam search are not available in this build yet; " +
+		"score a translation instead with --ref REF [--hyp HYP]")
+}
+
+// refList is a repeatable --ref flag that, unlike cli.StringSliceFlag,
+// never splits a file name on commas.
+type refList struct{ files []string }
+
+func (r *refList) Set(s string) error { r.files = append(r.files, s); return nil }
+func (r *refList) String() string     { return strings.Join(r.files, " ") }
+
+func newEvalCommand() *cli.Command {
+	refs := &refList{}
+	return &cli.Command{
+		Name:      "eval",
+		Usage:     "score a translation with BLEU and chrF exactly as sacreBLEU 2.6.0 does",
+		ArgsUsage: "[more reference files]",
+		Description: "With --ref, scores --hyp (or standard input) against the references.\n" +
+			"Without --ref, translates the model's test set and scores it against data.test.refs.\n" +
+			"Prints sacreBLEU's line with its signature; BLEU when neither --bleu nor --chrf is given.",
+		Flags: evalFlags(refs),
+		Action: func(c *cli.Context) error {
+			a, err := parseEvalArgs(c, refs.files)
+			if err != nil {
+				return err
+			}
+			return runEval(c.App.Reader, c.App.Writer, c.App.ErrWriter, a)
+		},
+	}
+}
+
+func evalFlags(refs *refList) []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "bleu", Usage: "compute BLEU (the default)"},
+		&cli.BoolFlag{Name: "chrf", Usage: "compute chrF (chrF++ with --chrf-word-order 2)"},
+		&cli.IntFlag{Name: "chrf-word-order", Usage: "chrF word n-gram order (2: chrF++)"},
+		&cli.StringFlag{Name: "model", Usage: "model directory to translate the test set with (default runs/latest)"},
+		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)"},
+		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
+		&cli.StringFlag{Name: "hyp", Usage: "hypothesis `FILE` (default standard input)"},
+		&cli.StringFlag{Name: "tokenize", Value: "13a", Usage: "BLEU tokenizer: 13a, intl, char or none"},
+		&cli.BoolFlag{Name: "lowercase", Aliases: []string{"lc"}, Usage: "case-insensitive scores"},
+		&cli.StringFlag{Name: "smooth", Value: "exp", Usage: "BLEU smoothing: exp, floor, add-k or none"},
+		&cli.Float64Flag{Name: "smooth-value", Usage: "value for floor (default 0.1) and add-k (default 1)"},
+		&cli.BoolFlag{Name: "sentence", Usage: "one score per line (BLEU with effective order)"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+		&cli.IntFlag{Name: "width", Value: 1, Usage: "decimals of the score"},
+	}
+}
+
+// parseEvalArgs reads and checks the flags; positional arguments are more
+// reference files, as in sacreBLEU.
+func parseEvalArgs(c *cli.Context, refs []string) (evalArgs, error) {
+	a := evalArgs{
+		bleu: c.Bool("bleu"), chrf: c.Bool("chrf"), chrfWordOrder: c.Int("chrf-word-order"),
+		model: c.String("model"), beam: c.Int("beam"), hyp: c.String("hyp"),
+		tokenize: c.String("tokenize"), lowercase: c.Bool("lowercase"), smooth: c.String("smooth"),
+		sentence: c.Bool("sentence"), format: c.String("format"), width: c.Int("width"),
+		modelFlagsUsed: c.IsSet("model") || c.IsSet("beam"),
+	}
+	if c.IsSet("smooth-value") {
+		v := c.Float64("smooth-value")
+		a.smoothValue = &v
+	}
+	a.refs = append(append([]string{}, refs...), c.Args().Slice()...)
+	if !a.bleu && !a.chrf {
+		a.bleu = true
+	}
+	return a, a.check()
+}
+
+func (a evalArgs) check() error {
+	for _, r := range a.refs {
+		if strings.HasPrefix(r, "-") && r != "-" {
+			return usagef("eval: %q after the reference files: flags go first, e.g. s2s eval --hyp H --ref R1 R2 R3", r)
+		}
+	}
+	switch {
+	case !bleu.Tokenizer(a.tokenize).Valid():
+		return usagef("eval: --tokenize %q is not one of 13a, intl, char, none", a.tokenize)
+	case !bleu.Smoothing(a.smooth).Valid():
+		return usagef("eval: --smooth %q is not one of exp, floor, add-k, none", a.smooth)
+	case a.format != "text" && a.format != "json":
+		return usagef("eval: --format %q is not one of text, json", a.format)
+	case a.width < 0:
+		return usagef("eval: --width %d: must be 0 or more", a.width)
+	case a.chrfWordOrder < 0:
+		return usagef("eval: --chrf-word-order %d: must be 0 or more", a.chrfWordOrder)
+	case a.sentence && a.bleu && a.chrf:
+		return usagef("eval: --sentence scores one metric at a time: give --bleu or --chrf, not both")
+	case len(a.refs) > 0 && a.modelFlagsUsed:
+		return usagef("eval: --model and --beam translate the test set; with --ref there is nothing to translate")
+	case len(a.refs) == 0 && a.hyp != "":
+		return usagef("eval: --hyp needs --ref FILE to score it against")
+	}
+	return nil
+}
