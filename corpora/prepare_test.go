@@ -1,0 +1,73 @@
+package corpora
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPrepareSyntheticAndCache(t *testing.T) {
+	run := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.SrcLang, cfg.TgtLang = "en", "ru"
+	cfg.Synthetic = NumbersEnRu
+	cfg.Tokenizer.VocabSize = 600
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	p, err := Prepare(cfg, run, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Train.Len() != NumbersTrain || p.Dev.Len() != NumbersDev || len(p.Test.Src) != NumbersTest || len(p.Test.Refs) != 1 {
+		t.Fatalf("sizes %d/%d/%d", p.Train.Len(), p.Dev.Len(), len(p.Test.Src))
+	}
+	for _, f := range []string{"tokenizer.src.json", "tokenizer.tgt.json"} {
+		if _, err := Load(filepath.Join(run, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	text, err := p.Tgt.Decode(p.Dev.Tgt[3])
+	if err != nil || text == "" {
+		t.Fatalf("decode dev: %q %v", text, err)
+	}
+	logs.Reset()
+	again, err := Prepare(cfg, run, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "encoded=true") || strings.Contains(logs.String(), "learned") {
+		t.Errorf("second Prepare encoded or learned again:\n%s", logs.String())
+	}
+	if !slicesEqual(again.Train.Src[10], p.Train.Src[10]) {
+		t.Error("cached corpus differs")
+	}
+}
+
+func TestPrepareFilesWithTokenizerPath(t *testing.T) {
+	dir := t.TempDir()
+	tok := learnSmall(t, 300)
+	tokPath := filepath.Join(dir, "tok.json")
+	if err := tok.Save(tokPath); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Train = Files{TSV: writeFile(t, dir, "train.tsv.gz", "the cat\tкот\nthe cat\tкот\n\tпусто\nthe dog\tсобака\n")}
+	cfg.Test = Files{Src: writeFile(t, dir, "test.en", "a cat\n"), Refs: []string{writeFile(t, dir, "test.ru", "кот\n")}}
+	cfg.Tokenizer.Path = tokPath
+	p, err := Prepare(cfg, filepath.Join(dir, "run"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Stats{Read: 4, Kept: 2, Empty: 1, Duplicate: 1}); p.TrainStats != want {
+		t.Errorf("stats %+v, want %+v", p.TrainStats, want)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "run", "tokenizer.tgt.json"))
+	want, _ := os.ReadFile(tokPath)
+	if !bytes.Equal(got, want) {
+		t.Error("the run's tokenizer is not the given one")
+	}
+}
