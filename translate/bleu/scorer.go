@@ -19,7 +19,6 @@ type Scorer struct {
 	tk      tokBuf
 	vocab   map[string]uint32
 	ids     []uint32
-	hyp     gramTable
 	ref     gramTable
 	one     gramTable
 	refLens []int
@@ -67,32 +66,22 @@ func (s *Scorer) SentenceStats(hyp string, refs []string) Stats {
 		clear(s.vocab)
 	}
 	s.refLens = s.refLens[:0]
+	s.ref.reset(0)
 	for k, r := range refs {
 		ids := s.tokenIDs(r)
 		s.refLens = append(s.refLens, len(ids))
 		if k == 0 {
-			s.ref.countGrams(ids)
+			s.ref.count(ids)
 			continue
 		}
-		s.one.countGrams(ids)
-		for _, i := range s.one.used {
-			s.ref.max(s.one.keys[i], s.one.cnt[i])
-		}
-	}
-	if len(refs) == 0 {
-		s.ref.reset(0)
+		s.one.count(ids)
+		s.ref.mergeMax(&s.one)
 	}
 	ids := s.tokenIDs(hyp)
-	s.hyp.countGrams(ids)
-	st := Stats{HypLen: len(ids), RefLen: closestRefLen(len(ids), s.refLens)}
-	if len(refs) == 0 {
-		st.RefLen = 0
-	}
-	for _, i := range s.hyp.used {
-		k, c := s.hyp.keys[i], s.hyp.cnt[i]
-		n := k.order() - 1
-		st.Total[n] += int(c)
-		st.Correct[n] += int(min(c, s.ref.get(k)))
+	st := Stats{HypLen: len(ids), RefLen: max(closestRefLen(len(ids), s.refLens), 0)}
+	st.Correct = s.ref.match(ids)
+	for n := range st.Total {
+		st.Total[n] = max(len(ids)-n, 0)
 	}
 	return st
 }

@@ -36,17 +36,21 @@ var entities13a = [][2]string{
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func (tk *tokBuf) tok13a(line string) []byte {
-	if strings.ContainsAny(line, "<&\n") {
+	var has [256]bool
+	for i := 0; i < len(line); i++ {
+		has[line[i]] = true
+	}
+	if has['<'] || has['&'] || has['\n'] {
 		for _, e := range entities13a {
 			line = strings.ReplaceAll(line, e[0], e[1])
 		}
 	}
 	in := tk.pad13a(line)
-	if strings.ContainsAny(line, ".,") {
+	if has['.'] || has[','] {
 		in = tk.swap(in, splitBeforeDot)
 		in = tk.swap(in, splitAfterDot)
 	}
-	if strings.IndexByte(line, '-') >= 0 {
+	if has['-'] {
 		in = tk.swap(in, splitDigitDash)
 	}
 	return in
@@ -55,14 +59,15 @@ func (tk *tokBuf) tok13a(line string) []byte {
 // pad13a writes " " + line + " " into tk.a with the first pattern applied.
 func (tk *tokBuf) pad13a(line string) []byte {
 	out := append(tk.a[:0], ' ')
+	last := 0
 	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if punct13a[c] {
+		if c := line[i]; punct13a[c] {
+			out = append(out, line[last:i]...)
 			out = append(out, ' ', c, ' ')
-		} else {
-			out = append(out, c)
+			last = i + 1
 		}
 	}
+	out = append(out, line[last:]...)
 	out = append(out, ' ')
 	tk.a = out
 	return out
@@ -75,44 +80,44 @@ func (tk *tokBuf) swap(in []byte, pass func(dst, in []byte) []byte) []byte {
 	return out
 }
 
+// In the passes below, in[:last] has been copied to out, and a match may
+// not start before last (re.sub's matches do not overlap).
+
 // splitBeforeDot is ([^0-9])([\.,]) → "\1 \2 ".
 func splitBeforeDot(out, in []byte) []byte {
-	for i := 0; i < len(in); i++ {
-		c := in[i]
-		if i+1 < len(in) && !isDigit(c) && (in[i+1] == '.' || in[i+1] == ',') {
-			out = append(out, c, ' ', in[i+1], ' ')
-			i++
-			continue
+	last := 0
+	for j := 1; j < len(in); j++ {
+		if c := in[j]; (c == '.' || c == ',') && j-1 >= last && !isDigit(in[j-1]) {
+			out = append(out, in[last:j]...)
+			out = append(out, ' ', c, ' ')
+			last = j + 1
 		}
-		out = append(out, c)
 	}
-	return out
+	return append(out, in[last:]...)
 }
 
 // splitAfterDot is ([\.,])([^0-9]) → " \1 \2".
 func splitAfterDot(out, in []byte) []byte {
-	for i := 0; i < len(in); i++ {
-		c := in[i]
-		if (c == '.' || c == ',') && i+1 < len(in) && !isDigit(in[i+1]) {
-			out = append(out, ' ', c, ' ', in[i+1])
-			i++
-			continue
+	last := 0
+	for j := last; j+1 < len(in); j++ {
+		if c := in[j]; (c == '.' || c == ',') && j >= last && !isDigit(in[j+1]) {
+			out = append(out, in[last:j]...)
+			out = append(out, ' ', c, ' ', in[j+1])
+			last = j + 2
 		}
-		out = append(out, c)
 	}
-	return out
+	return append(out, in[last:]...)
 }
 
 // splitDigitDash is ([0-9])(-) → "\1 \2 ".
 func splitDigitDash(out, in []byte) []byte {
-	for i := 0; i < len(in); i++ {
-		c := in[i]
-		if isDigit(c) && i+1 < len(in) && in[i+1] == '-' {
-			out = append(out, c, ' ', '-', ' ')
-			i++
-			continue
+	last := 0
+	for j := 0; j+1 < len(in); j++ {
+		if in[j+1] == '-' && j >= last && isDigit(in[j]) {
+			out = append(out, in[last:j+1]...)
+			out = append(out, ' ', '-', ' ')
+			last = j + 2
 		}
-		out = append(out, c)
 	}
-	return out
+	return append(out, in[last:]...)
 }
