@@ -18,7 +18,8 @@ type config[F Float] struct {
 	name       string
 	mr, nr     int
 	kc, mc, nc int
-	kern       func(kc int, a, b, c *F, ldc int, alpha, beta F)
+	kern       func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F)
+	trans16    func(dst *F, ldd int, src *F, lds int) // a 16×16 transpose, or nil
 	wsMu       sync.Mutex
 	free       []*workspace[F]
 	jobs       sync.Pool
@@ -77,22 +78,37 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 			if pc > 0 {
 				beta = 1
 			}
-			packB(ws.b, nr, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
+			// With few rows, each B micro-panel serves few tiles: read op(B)
+			// in place when it is stored k×n rather than pack it.
+			direct := !pr.tB && i1-i0 <= directMaxM
+			if !direct {
+				packB(ws.b, nr, cf.trans16, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(ws.a, mr, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
-					bp := &ws.b[jr*kb]
 					cols := min(nr, nb-jr)
+					var bp *F
+					ldb := nr
+					switch {
+					case !direct:
+						bp = &ws.b[jr*kb]
+					case cols == nr:
+						bp, ldb = &pr.b[pc*pr.ldb+jc+jr], pr.ldb
+					default: // a partial strip is packed, zero-padded
+						packB(ws.b, nr, nil, false, kb, cols, pr.b, pr.ldb, pc, jc+jr)
+						bp = &ws.b[0]
+					}
 					for ir := 0; ir < mb; ir += mr {
 						ap := &ws.a[ir*kb]
 						rows := min(mr, mb-ir)
 						ci := (ic+ir)*pr.ldc + jc + jr
 						if rows == mr && cols == nr {
-							cf.kern(kb, ap, bp, &pr.c[ci], pr.ldc, pr.alpha, beta)
+							cf.kern(kb, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
 							continue
 						}
-						cf.edge(ws.c, kb, ap, bp, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
+						cf.edge(ws.c, kb, ap, bp, ldb, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
 					}
 				}
 			}
@@ -102,14 +118,14 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 
 // edge runs the kernel for a tile with only rows×cols inside C: the full
 // tile goes to the scratch t, then its valid part to c.
-func (cf *config[F]) edge(t []F, kb int, ap, bp *F, c []F, ldc, rows, cols int, alpha, beta F) {
+func (cf *config[F]) edge(t []F, kb int, ap, bp *F, ldb int, c []F, ldc, rows, cols int, alpha, beta F) {
 	nr := cf.nr
 	if beta != 0 {
 		for i := range rows {
 			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
 		}
 	}
-	cf.kern(kb, ap, bp, &t[0], nr, alpha, beta)
+	cf.kern(kb, ap, bp, ldb, &t[0], nr, alpha, beta)
 	for i := range rows {
 		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
 	}
@@ -146,6 +162,10 @@ func (j *job[F]) runChunk(i int) {
 	}
 	cf.putWorkspace(ws)
 }
+
+// directMaxM is the most rows of C for which op(B), when stored k×n, is
+// read in place rather than packed.
+var directMaxM = 128
 
 // minParallelFlops is the smallest m·n·k worth a second goroutine: below it
 // the hand-off (a few µs) costs more than it saves.

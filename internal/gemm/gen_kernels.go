@@ -5,7 +5,8 @@
 //	go run gen_kernels.go > kernels_amd64.s
 //
 // Every kernel computes one full MR×NR tile of C from a packed A micro-panel
-// (kc steps of MR values) and a packed B micro-panel (kc steps of NR values):
+// (kc steps of MR values) and a B micro-panel (kc rows of NR values, ldb
+// elements apart: NR when packed, B's own stride when read in place):
 //
 //	acc[i][j] = Σ_k a[k][i]·b[k][j]        k = 0, 1, …, kc-1, one FMA each, from 0
 //	C[i][j]   = alpha·acc[i][j] + beta·C[i][j]   (one multiply, one FMA)
@@ -51,6 +52,7 @@ func main() {
 	for _, k := range kernels {
 		gen(&w, k)
 	}
+	genTranspose(&w)
 	os.Stdout.WriteString(w.String())
 }
 
@@ -69,19 +71,22 @@ func gen(w *strings.Builder, k kernel) {
 	} else {
 		nbc = 16 - bcReg
 	}
-	argSize := 40 + 2*k.elem
-	fmt.Fprintf(w, "\n// func %s(kc int, a, b, c *%s, ldc int, alpha, beta %s)\n", k.name, k.goType, k.goType)
+	argSize := 48 + 2*k.elem
+	fmt.Fprintf(w, "\n// func %s(kc int, a, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)\n", k.name, k.goType, k.goType, k.goType)
 	fmt.Fprintf(w, "// MR=%d, NR=%d.\n", k.mr, nr)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", k.name, argSize)
 	p("MOVQ kc+0(FP), CX")
 	p("MOVQ a+8(FP), AX")
 	p("MOVQ b+16(FP), BX")
-	p("MOVQ c+24(FP), DI")
-	p("MOVQ ldc+32(FP), SI")
+	p("MOVQ ldb+24(FP), R10")
+	p("MOVQ c+32(FP), DI")
+	p("MOVQ ldc+40(FP), SI")
 	if k.elem == 4 {
 		p("SHLQ $2, SI")
+		p("SHLQ $2, R10")
 	} else {
 		p("SHLQ $3, SI")
+		p("SHLQ $3, R10")
 	}
 	// Prefetch the C tile while the products run.
 	p("MOVQ DI, R9")
@@ -111,25 +116,25 @@ func gen(w *strings.Builder, k kernel) {
 		}
 	}
 	p("ADDQ $%d, AX", k.mr*k.elem)
-	p("ADDQ $%d, BX", rowBytes)
+	p("ADDQ R10, BX")
 	p("DECQ CX")
 	p("JNZ %s_loop", k.name)
 
 	fmt.Fprintf(w, "%s_epilogue:\n", k.name)
 	alpha, beta, tmp := r(bReg), r(bReg+1), r(bReg+2)
-	p("%s alpha+40(FP), %s", k.bcast, alpha)
+	p("%s alpha+48(FP), %s", k.bcast, alpha)
 	if k.elem == 4 {
-		p("MOVL beta+44(FP), R8")
+		p("MOVL beta+52(FP), R8")
 		p("ANDL $0x7fffffff, R8")
 	} else {
-		p("MOVQ beta+48(FP), R8")
+		p("MOVQ beta+56(FP), R8")
 		p("SHLQ $1, R8")
 	}
 	p("JEQ %s_beta0", k.name)
 	if k.elem == 4 {
-		p("%s beta+44(FP), %s", k.bcast, beta)
+		p("%s beta+52(FP), %s", k.bcast, beta)
 	} else {
-		p("%s beta+48(FP), %s", k.bcast, beta)
+		p("%s beta+56(FP), %s", k.bcast, beta)
 	}
 	for i := 0; i < k.mr; i++ {
 		for v := 0; v < k.nvec; v++ {
@@ -154,6 +159,66 @@ func gen(w *strings.Builder, k kernel) {
 		}
 		if i < k.mr-1 {
 			p("ADDQ SI, DI")
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// genTranspose writes transF32x16, a 16×16 float32 transpose with AVX-512
+// (used to pack op(B) = Bᵀ): dst[j·ldd + i] = src[i·lds + j].
+// Four shuffle stages: unpack pairs of rows (32-bit, then 64-bit), then
+// exchange 128-bit lanes twice.
+func genTranspose(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	fmt.Fprintf(w, "\n// func transF32x16(dst *float32, ldd int, src *float32, lds int)\n")
+	fmt.Fprintf(w, "TEXT ·transF32x16(SB), NOSPLIT, $0-32\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ ldd+8(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVQ src+16(FP), SI")
+	p("MOVQ lds+24(FP), R9")
+	p("SHLQ $2, R9")
+	for i := 0; i < 16; i++ {
+		p("VMOVUPS (SI), %s", z(i))
+		if i < 15 {
+			p("ADDQ R9, SI")
+		}
+	}
+	// Stage 1: T[2i], T[2i+1] = lo/hi 32-bit interleave of rows 2i, 2i+1.
+	for i := 0; i < 8; i++ {
+		p("VUNPCKLPS %s, %s, %s", z(2*i+1), z(2*i), z(16+2*i))
+		p("VUNPCKHPS %s, %s, %s", z(2*i+1), z(2*i), z(16+2*i+1))
+	}
+	// Stage 2: per group g of 4 rows, U[g][e] holds element e (+4, +8, +12)
+	// of the 4 rows, in Z(4g+e).
+	for g := 0; g < 4; g++ {
+		t0, t1, t2, t3 := z(16+4*g), z(16+4*g+1), z(16+4*g+2), z(16+4*g+3)
+		p("VUNPCKLPD %s, %s, %s", t2, t0, z(4*g))
+		p("VUNPCKHPD %s, %s, %s", t2, t0, z(4*g+1))
+		p("VUNPCKLPD %s, %s, %s", t3, t1, z(4*g+2))
+		p("VUNPCKHPD %s, %s, %s", t3, t1, z(4*g+3))
+	}
+	// Stage 3: V[e] in Z(16+4e..): lanes {0,2} and {1,3} of groups 0|1 and 2|3.
+	for e := 0; e < 4; e++ {
+		p("VSHUFF32X4 $0x88, %s, %s, %s", z(4+e), z(e), z(16+4*e))
+		p("VSHUFF32X4 $0xDD, %s, %s, %s", z(4+e), z(e), z(16+4*e+1))
+		p("VSHUFF32X4 $0x88, %s, %s, %s", z(12+e), z(8+e), z(16+4*e+2))
+		p("VSHUFF32X4 $0xDD, %s, %s, %s", z(12+e), z(8+e), z(16+4*e+3))
+	}
+	// Stage 4: column c of the source lands in Z(c).
+	for e := 0; e < 4; e++ {
+		va, vb, vc, vd := z(16+4*e), z(16+4*e+1), z(16+4*e+2), z(16+4*e+3)
+		p("VSHUFF32X4 $0x88, %s, %s, %s", vc, va, z(e))
+		p("VSHUFF32X4 $0xDD, %s, %s, %s", vc, va, z(e+8))
+		p("VSHUFF32X4 $0x88, %s, %s, %s", vd, vb, z(e+4))
+		p("VSHUFF32X4 $0xDD, %s, %s, %s", vd, vb, z(e+12))
+	}
+	for i := 0; i < 16; i++ {
+		p("VMOVUPS %s, (DI)", z(i))
+		if i < 15 {
+			p("ADDQ R8, DI")
 		}
 	}
 	p("VZEROUPPER")

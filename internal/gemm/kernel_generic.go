@@ -15,13 +15,13 @@ var (
 	generic64 = &config[float64]{name: "generic", mr: genMR, nr: genNR, kc: 256, mc: 64, nc: 1024, kern: kernGeneric[float64]}
 )
 
-func kernGeneric[F Float](kc int, a, b, c *F, ldc int, alpha, beta F) {
+func kernGeneric[F Float](kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F) {
 	var acc [genMR][genNR]F
 	as := unsafe.Slice(a, kc*genMR)
-	bs := unsafe.Slice(b, kc*genNR)
+	bs := unsafe.Slice(b, (kc-1)*ldb+genNR)
 	for p := 0; p < kc; p++ {
 		ap := as[p*genMR : p*genMR+genMR : p*genMR+genMR]
-		bp := bs[p*genNR : p*genNR+genNR : p*genNR+genNR]
+		bp := bs[p*ldb : p*ldb+genNR : p*ldb+genNR]
 		for i := range genMR {
 			ai := ap[i]
 			acc[i][0] = F(acc[i][0] + F(ai*bp[0]))

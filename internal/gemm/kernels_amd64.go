@@ -8,16 +8,21 @@ import "golang.org/x/sys/cpu"
 // their contract). Each computes one full MR×NR tile.
 
 //go:noescape
-func kernF32AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernF32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func kernF64AVX512(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+func kernF64AVX512(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
-func kernF32AVX2(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernF32AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func kernF64AVX2(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+func kernF64AVX2(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// transF32x16 transposes a 16×16 block: dst[j·ldd + i] = src[i·lds + j].
+//
+//go:noescape
+func transF32x16(dst *float32, ldd int, src *float32, lds int)
 
 var (
 	hasAVX512 = cpu.X86.HasAVX512F
@@ -28,7 +33,7 @@ var (
 // element sums k in KC-sized blocks), so it is a constant of the kernel,
 // never a function of the shape or the thread count.
 var (
-	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512}
+	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512, trans16: transF32x16}
 	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512}
 	f32AVX2   = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
 	f64AVX2   = &config[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 120, nc: 1536, kern: kernF64AVX2}

@@ -39,8 +39,9 @@ func packA[F Float](dst []F, mr int, tA bool, mb, kb int, a []F, lda, i0, p0 int
 
 // packB packs the kb×nb block of op(B) starting at (p0, j0) into dst as
 // ⌈nb/nr⌉ micro-panels; panel t holds, for each p in [0, kb), the nr values
-// op(B)[p0+p, j0+t·nr+c] (0 past column nb).
-func packB[F Float](dst []F, nr int, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
+// op(B)[p0+p, j0+t·nr+c] (0 past column nb). tr, when not nil, transposes
+// 16×16 blocks (for op(B) = Bᵀ).
+func packB[F Float](dst []F, nr int, tr func(dst *F, ldd int, src *F, lds int), tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
 	for t := 0; t*nr < nb; t++ {
 		cols := min(nr, nb-t*nr)
 		panel := dst[t*nr*kb : (t+1)*nr*kb]
@@ -55,7 +56,21 @@ func packB[F Float](dst []F, nr int, tB bool, kb, nb int, b []F, ldb, p0, j0 int
 			continue
 		}
 		// op(B)[p, j] = b[j·ldb + p]: each column is a contiguous run of p.
-		packTransposed(panel, nr, cols, kb, b[(j0+t*nr)*ldb+p0:], ldb)
+		src := b[(j0+t*nr)*ldb+p0:]
+		if tr != nil && cols == nr && nr%16 == 0 && kb >= 16 {
+			kb16 := kb &^ 15
+			_ = src[(cols-1)*ldb+kb-1] // the last element any block reads
+			for c := 0; c < nr; c += 16 {
+				for p := 0; p < kb16; p += 16 {
+					tr(&panel[p*nr+c], nr, &src[c*ldb+p], ldb)
+				}
+			}
+			if kb16 < kb {
+				packTransposed(panel[kb16*nr:], nr, cols, kb-kb16, src[kb16:], ldb)
+			}
+			continue
+		}
+		packTransposed(panel, nr, cols, kb, src, ldb)
 	}
 }
 
