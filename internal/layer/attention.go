@@ -131,6 +131,19 @@ func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
 	tr.dA = tr.dA[:s]
 }
 
+// Rows returns a trace over query rows [i, j) of tr, aliasing it, so that
+// one trace sized for all T·B rows serves T per-step calls on B rows each.
+// The backward scratch is shared: use the views one at a time.
+func (tr *AttnTrace[F]) Rows(i, j int) AttnTrace[F] {
+	v := AttnTrace[F]{Alpha: tr.Alpha.Slice(i, j), dA: tr.dA}
+	if tr.QP.Rows > 0 {
+		s := tr.Alpha.Cols
+		v.QP, v.dQP = tr.QP.Slice(i, j), tr.dQP.Slice(i, j)
+		v.E = tr.E.Slice(i*s, j*s)
+	}
+	return v
+}
+
 // memRow returns the memory row of query row n: rows[n], or n mod B when
 // rows is nil (time-major teacher forcing, n = t·B+b).
 func memRow(rows []int, n, b int) int {

@@ -63,20 +63,34 @@ func (l Linear[F]) ForwardCols(y, x mat.Mat[F], off int, accumulate bool) {
 // BackwardCols is ForwardCols' backward: dW[:, off:off+k] += dyᵀ·x and,
 // when dx.Data is not nil, dx (N, k) += dy·W[:, off:off+k].
 func (l Linear[F]) BackwardCols(dx, dy, x mat.Mat[F], off int) {
+	l.WeightGradCols(dy, x, off)
+	if dx.Data != nil {
+		l.InputGradCols(dx, dy, off)
+	}
+}
+
+// WeightGradCols adds dyᵀ·x into dW[:, off:off+k], x (N, k), dy (N, Out).
+func (l Linear[F]) WeightGradCols(dy, x mat.Mat[F], off int) {
 	w, g := l.W.W, l.W.G
 	if off+x.Cols > w.Cols || dy.Cols != w.Rows || dy.Rows != x.Rows {
-		panic("layer: Linear.BackwardCols shape mismatch")
+		panic("layer: Linear.WeightGradCols shape mismatch")
 	}
 	if dy.Rows == 0 || x.Cols == 0 {
 		return
 	}
 	gemm.Gemm(true, false, w.Rows, x.Cols, dy.Rows, 1, dy.Data, dy.Cols, x.Data, x.Cols, 1, g.Data[off:], g.Cols)
-	if dx.Data != nil {
-		if dx.Rows != dy.Rows || dx.Cols != x.Cols {
-			panic("layer: Linear.BackwardCols dx shape mismatch")
-		}
-		gemm.Gemm(false, false, dy.Rows, x.Cols, w.Rows, 1, dy.Data, dy.Cols, w.Data[off:], w.Cols, 1, dx.Data, dx.Cols)
+}
+
+// InputGradCols adds dy·W[:, off:off+k] into dx (N, k), dy (N, Out).
+func (l Linear[F]) InputGradCols(dx, dy mat.Mat[F], off int) {
+	w := l.W.W
+	if off+dx.Cols > w.Cols || dy.Cols != w.Rows || dy.Rows != dx.Rows {
+		panic("layer: Linear.InputGradCols shape mismatch")
 	}
+	if dy.Rows == 0 || dx.Cols == 0 {
+		return
+	}
+	gemm.Gemm(false, false, dy.Rows, dx.Cols, w.Rows, 1, dy.Data, dy.Cols, w.Data[off:], w.Cols, 1, dx.Data, dx.Cols)
 }
 
 // AddBias adds b to every row of y (N, Out); without bias it does nothing.

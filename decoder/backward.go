@@ -1,0 +1,136 @@
+package decoder
+
+import (
+	"github.com/s2s-nmt/s2s/internal/layer"
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// Backward adds the gradient of gradScale·loss (the trainer passes
+// 1/target tokens, so data-parallel shards sum correctly) into every
+// parameter, and into g.Out (B·S, C) and g.Final for the encoder. enc must
+// be the Encoded of the Forward. It consumes w (the log-probabilities
+// become their gradient): run Forward again before another Backward.
+func (d *Decoder[F]) Backward(w *Work[F], enc Encoded[F], g Grads[F], gradScale float64) {
+	layer.NLL[F]{Pad: d.Pad, Smoothing: w.smoothing}.Backward(w.logits, w.logits, w.out, gradScale)
+	w.datt.Zero()
+	d.Out.Backward(w.datt, w.logits, w.att)
+	for l := range d.Cells {
+		w.dhs[l].Zero()
+		w.dcs[l].Zero()
+	}
+	w.dh0.Zero()
+	if d.attends() {
+		w.dkeys.Zero()
+	}
+	stepwise := d.Cfg.InputFeeding || w.sampling
+	if !stepwise {
+		d.attendBackward(w, g, 0, w.T)
+	}
+	for t := w.T - 1; t >= 0; t-- {
+		if stepwise {
+			d.attendBackward(w, g, t, t+1)
+		}
+		for l := len(d.Cells) - 1; l >= 0; l-- {
+			d.cellBackward(w, l, t)
+		}
+	}
+	d.inputsBackward(w)
+	if d.attends() {
+		d.Att.KeysBackward(g.Out, w.dkeys, enc.Out)
+	}
+	d.bridgeBackward(w.dh0, w.h0, enc.Final, g.Final)
+}
+
+// attendBackward backpropagates from datt through dropout, the attentional
+// vector and attention for steps [t0, t1), adding into dhs[top], g.Out and
+// dkeys.
+func (d *Decoder[F]) attendBackward(w *Work[F], g Grads[F], t0, t1 int) {
+	i, j := t0*w.B, t1*w.B
+	H := w.datt.Cols
+	dpre := w.datt.Slice(i, j)
+	if w.train && d.drop.Active() {
+		dpre = w.dattBuf.Slice(i, j)
+		dpre.Zero()
+		d.drop.Backward(dpre.Data, w.datt.Data[i*H:j*H], w.attMask[i*H:j*H])
+	}
+	q, dq := w.hs[d.top()].Slice(i, j), w.dhs[d.top()].Slice(i, j)
+	if !d.attends() {
+		addTo(dq.Data, dpre.Data)
+		return
+	}
+	pre := w.attPre.Slice(i, j)
+	for k, v := range pre.Data {
+		dpre.Data[k] *= 1 - v*v
+	}
+	ctx, dctx := w.ctx.Slice(i, j), w.dctx.Slice(i, j)
+	dctx.Zero()
+	d.AttVec.BackwardCols(dq, dpre, q, 0)
+	d.AttVec.BackwardCols(dctx, dpre, ctx, q.Cols)
+	d.AttVec.BiasBackward(dpre)
+	tr := w.attTr.Rows(i, j)
+	d.Att.Backward(&tr, dq, w.dkeys, g.Out, dctx, q, w.mem, nil)
+}
+
+// cellBackward backpropagates layer l's step t: from dhs[l] at t (and the
+// cell-state carry) to dgx, the previous state and the layer's input.
+func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
+	c, tr := d.Cells[l], &w.tr[l][t]
+	h, cp := w.prev(l, t)
+	dgx := w.rows(w.dgx[l], t)
+	var dc mat.Mat[F]
+	if d.hasC() {
+		dc = w.dcs[l]
+	}
+	c.StepBackward(tr, &w.sc[l], w.rows(w.dhs[l], t), dc, h, cp, dgx, w.dhp, w.dcp)
+	if t > 0 {
+		addTo(w.rows(w.dhs[l], t-1).Data, w.dhp.Data)
+		if d.hasC() {
+			copy(w.dcs[l].Data, w.dcp.Data)
+		}
+	} else {
+		addTo(w.dh0.Data, w.dhp.Data)
+		if d.hasC() {
+			addTo(w.dh0.Data, w.dcp.Data) // c0 = h0
+		}
+	}
+	switch {
+	case l == 0 && d.Cfg.InputFeeding && t > 0:
+		d.proj0().InputGradCols(w.rows(w.datt, t-1), dgx, d.Cfg.Emb)
+	case l > 0 && w.train && d.drop.Active():
+		mat.Mul(w.dlin, dgx, false, c.Wih.W, false, 1, 0)
+		H := w.dlin.Cols
+		d.drop.Backward(w.rows(w.dhs[l-1], t).Data, w.dlin.Data, w.linMask[l][t*w.B*H:(t+1)*w.B*H])
+	case l > 0:
+		mat.Mul(w.rows(w.dhs[l-1], t), dgx, false, c.Wih.W, false, 1, 1)
+	}
+}
+
+// inputsBackward adds the input-weight gradients of every layer (one GEMM
+// each over all steps) and the embedding gradient.
+func (d *Decoder[F]) inputsBackward(w *Work[F]) {
+	p, N := d.proj0(), w.T*w.B
+	p.WeightGradCols(w.dgx[0], w.x, 0)
+	if d.Cfg.InputFeeding && w.T > 1 {
+		p.WeightGradCols(w.dgx[0].Slice(w.B, N), w.att.Slice(0, N-w.B), d.Cfg.Emb)
+	}
+	p.BiasBackward(w.dgx[0])
+	w.dx.Zero()
+	p.InputGradCols(w.dx, w.dgx[0], 0)
+	if w.train && d.drop.Active() {
+		for k, m := range w.xMask[:len(w.dx.Data)] {
+			w.dx.Data[k] *= m
+		}
+	}
+	d.Embed.Backward(w.dx, w.in)
+	for l := 1; l < len(d.Cells); l++ {
+		d.Cells[l].ProjectBackward(mat.Mat[F]{}, w.dgx[l], w.input(d, l), false)
+	}
+}
+
+// addTo adds x into y elementwise.
+func addTo[F mat.Float](y, x []F) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += v
+	}
+}
