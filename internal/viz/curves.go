@@ -1,0 +1,126 @@
+package viz
+
+import (
+	"errors"
+	"image/color"
+	"io"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Default size of Curves' image, in pixels.
+const (
+	DefaultCurvesWidth  = 1000
+	DefaultCurvesHeight = 600
+)
+
+// CurvesOptions configure Curves. The zero value is useful.
+type CurvesOptions struct {
+	// Width and Height of the PNG in pixels; 0 means DefaultCurvesWidth
+	// and DefaultCurvesHeight.
+	Width, Height int
+	// Title is drawn above the plot; empty for none.
+	Title string
+}
+
+var (
+	trainColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // blue
+	validColor = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff} // red
+	bleuColor  = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff} // green
+)
+
+// Curves draws the training curves of events (as ReadMetrics returns them)
+// and writes them to w as a PNG: training loss and validation loss against
+// steps on one panel, and dev BLEU against steps on a second panel below it
+// when any valid event has a finite BLEU (a language model has none).
+// Non-finite values are left out; a step that goes back (a resumed run)
+// drops the points it re-does. It returns an error when no event has a
+// finite loss, or when the size is not positive.
+func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
+	width, height := opts.Width, opts.Height
+	if width == 0 {
+		width = DefaultCurvesWidth
+	}
+	if height == 0 {
+		height = DefaultCurvesHeight
+	}
+	c := collect(events)
+	if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
+		return errors.New("no train or valid event with a finite loss to plot")
+	}
+	plots, err := curvePlots(c, opts.Title)
+	if err != nil {
+		return err
+	}
+	return writePNG(w, width, height, func(dc draw.Canvas) {
+		rows := make([][]*plot.Plot, len(plots))
+		for i, p := range plots {
+			rows[i] = []*plot.Plot{p}
+		}
+		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadX: pt(8), PadY: pt(8),
+			PadTop: pt(8), PadBottom: pt(8), PadLeft: pt(8), PadRight: pt(16)}
+		cs := plot.Align(rows, tiles, dc)
+		for i, p := range plots {
+			p.Draw(cs[i][0])
+		}
+	})
+}
+
+// curvePlots builds the loss panel and, when there is BLEU, the BLEU panel.
+func curvePlots(c curves, title string) ([]*plot.Plot, error) {
+	loss := plot.New()
+	loss.Title.Text = title
+	loss.Y.Label.Text = "loss (nats/token)"
+	loss.Legend.Top = true
+	if err := addLine(loss, c.train.xy, "train loss", trainColor, false); err != nil {
+		return nil, err
+	}
+	if err := addLine(loss, c.valid.xy, "valid loss", validColor, true); err != nil {
+		return nil, err
+	}
+	loss.Add(plotter.NewGrid())
+	if len(c.bleu.xy) == 0 {
+		loss.X.Label.Text = "step"
+		return []*plot.Plot{loss}, nil
+	}
+	bleu := plot.New()
+	bleu.X.Label.Text = "step"
+	bleu.Y.Label.Text = "dev BLEU"
+	if err := addLine(bleu, c.bleu.xy, "dev BLEU", bleuColor, true); err != nil {
+		return nil, err
+	}
+	bleu.Add(plotter.NewGrid())
+	// Both panels span the same steps so that they read as one time axis.
+	bleu.X.Min, bleu.X.Max = loss.X.Min, loss.X.Max
+	return []*plot.Plot{loss, bleu}, nil
+}
+
+// addLine adds xy as a line (with point markers if points) and a legend
+// entry; an empty xy adds nothing.
+func addLine(p *plot.Plot, xy plotter.XYs, name string, c color.Color, points bool) error {
+	if len(xy) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.5)
+	p.Add(l)
+	p.Legend.Add(name, l)
+	if points {
+		s, err := plotter.NewScatter(xy)
+		if err != nil {
+			return err
+		}
+		s.Color = c
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2.5)
+		p.Add(s)
+	}
+	return nil
+}
