@@ -8,14 +8,17 @@ import (
 
 // WriteFileAtomic writes data to path through a temporary file in the same
 // directory that is synced and then renamed, so that path never holds a
-// half-written file.
+// half-written file. The file gets mode 0644.
 func WriteFileAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	if _, err = f.Write(data); err == nil {
+	if err = f.Chmod(0o644); err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
