@@ -71,7 +71,7 @@ func runPlot(stdout, stderr io.Writer, a plotArgs) error {
 	if err != nil {
 		return err
 	}
-	events, err := viz.ReadMetrics(path, slog.New(slog.NewTextHandler(stderr, nil)))
+	events, err := viz.ReadMetrics(path, warnLogger(stderr))
 	if err != nil {
 		return err
 	}
@@ -117,4 +117,16 @@ func metricsPath(model string) (path, name string, err error) {
 		dir = real
 	}
 	return model, filepath.Base(dir), nil
+}
+
+// warnLogger logs to w without timestamps: warnings for a person reading
+// the terminal.
+func warnLogger(w io.Writer) *slog.Logger {
+	noTime := func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 {
+			return slog.Attr{}
+		}
+		return a
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: noTime}))
 }

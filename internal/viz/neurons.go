@@ -16,7 +16,7 @@ type NeuronOptions struct {
 	// [0, H). A negative Cell opens the cell with the largest |r| for any
 	// feature.
 	Cell int
-	// Top is how many cells the table lists per feature; 0 means 5.
+	// Top is how many cells the table lists per feature; 0 or less means 5.
 	Top int
 }
 
@@ -50,7 +50,7 @@ func NeuronPage(w io.Writer, text string, acts [][]float32, opts NeuronOptions) 
 		d.Title = "s2s neurons"
 	}
 	top := opts.Top
-	if top == 0 {
+	if top <= 0 {
 		top = 5
 	}
 	for _, f := range corr {
