@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// isNaN tells whether v is NaN, for comparing events whose absent fields are NaN.
+// sameFloat compares floats with NaN equal to NaN: absent event fields are NaN.
 func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 
 func sameEvent(a, b Event) bool {
