@@ -2,8 +2,7 @@ package corpora
 
 import (
 	"fmt"
-	"sync"
-	"sync/atomic"
+	"hash/maphash"
 )
 
 // Tokenizer is a byte-level BPE tokenizer: Hugging Face's ByteLevel
@@ -22,20 +21,14 @@ type Tokenizer struct {
 	ignoreMerges bool
 	added        []addedToken // Hugging Face added tokens, matched in text
 
-	cache      sync.Map // pre-token → []int32
-	cacheCount atomic.Int64
+	cache wordCache // pre-token → ids
+	raw   []byte    // the file it was parsed from, written back by Save
 }
 
 // Merge is one BPE merge rule: the symbols A and B, by id, become one.
 type Merge struct{ A, B int32 }
 
 type mergeTo struct{ rank, id int32 }
-
-// maxCache bounds the number of pre-tokens the encoder remembers.
-const maxCache = 1 << 18
-
-// maxCachedLen is the longest pre-token, in bytes, that is cached.
-const maxCachedLen = 64
 
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
@@ -44,6 +37,7 @@ func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b
 // symbols, and that the specials sit at ids 0–3.
 func newTokenizer(vocab []string, merges []Merge) (*Tokenizer, error) {
 	t := &Tokenizer{vocab: vocab, ids: make(map[string]int32, len(vocab)), merges: merges}
+	t.cache.seed = maphash.MakeSeed()
 	for id, s := range vocab {
 		if _, dup := t.ids[s]; dup {
 			return nil, fmt.Errorf("token %q appears twice in the vocabulary", s)
@@ -112,17 +106,12 @@ func (t *Tokenizer) appendWord(dst []int32, w string) []int32 {
 	if len(w) > maxCachedLen {
 		return t.bpe(dst, w)
 	}
-	if v, ok := t.cache.Load(w); ok {
-		return append(dst, v.([]int32)...)
+	if ids, ok := t.cache.get(w); ok {
+		return append(dst, ids...)
 	}
 	n := len(dst)
 	dst = t.bpe(dst, w)
-	if t.cacheCount.Load() < maxCache {
-		ids := append([]int32(nil), dst[n:]...)
-		if _, loaded := t.cache.LoadOrStore(w, ids); !loaded {
-			t.cacheCount.Add(1)
-		}
-	}
+	t.cache.put(w, dst[n:])
 	return dst
 }
 

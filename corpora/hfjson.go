@@ -74,6 +74,7 @@ func ParseTokenizerJSON(data []byte) (*Tokenizer, error) {
 		return nil, err
 	}
 	t.ignoreMerges = f.Model.IgnoreMerges
+	t.raw = append([]byte(nil), data...)
 	for _, a := range f.AddedTokens {
 		t.added = append(t.added, addedToken{a.Content, a.ID})
 	}
@@ -131,10 +132,15 @@ func parseMerges(raw []json.RawMessage, vocab map[string]int32) ([]Merge, error)
 	return out, nil
 }
 
-// MarshalJSON writes the tokenizer as a Hugging Face tokenizer.json:
-// vocabulary in id order, merges in rank order, no added tokens, so that the
-// same tokenizer always gives the same bytes.
+// MarshalJSON writes the tokenizer as a Hugging Face tokenizer.json. A
+// tokenizer that was parsed from a file gives that file back unchanged; a
+// learned one is written with the vocabulary in id order, the merges in rank
+// order and no added tokens, so that the same tokenizer always gives the
+// same bytes.
 func (t *Tokenizer) MarshalJSON() ([]byte, error) {
+	if t.raw != nil {
+		return t.raw, nil
+	}
 	var b bytes.Buffer
 	b.WriteString(`{
   "version": "1.0",
