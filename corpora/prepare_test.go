@@ -2,6 +2,7 @@ package corpora
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -69,5 +70,29 @@ func TestPrepareFilesWithTokenizerPath(t *testing.T) {
 	want, _ := os.ReadFile(tokPath)
 	if !bytes.Equal(got, want) {
 		t.Error("the run's tokenizer is not the given one")
+	}
+}
+
+func TestPrepareSeparateVocabularies(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, "the cat number %d\tкошка номер %d\n", i, i)
+	}
+	cfg := DefaultConfig()
+	cfg.Train = Files{TSV: writeFile(t, dir, "train.tsv", b.String())}
+	cfg.Tokenizer = TokenizerConfig{Joint: false, VocabSize: 280, MinFrequency: 2}
+	p, err := Prepare(cfg, filepath.Join(dir, "run"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Src == p.Tgt {
+		t.Fatal("joint: false gave one tokenizer")
+	}
+	if _, ok := p.Src.ID("Ġcat"); !ok {
+		t.Error("source vocabulary lacks Ġcat")
+	}
+	if _, ok := p.Tgt.ID("Ġcat"); ok {
+		t.Error("target vocabulary has the English Ġcat")
 	}
 }
