@@ -18,6 +18,9 @@ import (
 	"strings"
 
 	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/train"
+	"github.com/s2s-nmt/s2s/translate"
 	"gopkg.in/yaml.v3"
 )
 
@@ -29,6 +32,12 @@ type Config struct {
 	Name string `yaml:"name"`
 	// Data is the corpora and tokenizer section.
 	Data corpora.Config `yaml:"data"`
+	// Model is the network: encoder, decoder, attention.
+	Model model.Config `yaml:"model"`
+	// Training is the optimisation, validation and checkpoint schedule.
+	Training train.Config `yaml:"training"`
+	// Translate holds the search defaults of translate and eval.
+	Translate translate.Config `yaml:"translate"`
 
 	file string     // where the config was read from, for messages
 	root *yaml.Node // its parsed document, for line numbers
@@ -36,7 +45,8 @@ type Config struct {
 
 // Default returns the configuration with every section's defaults.
 func Default() Config {
-	return Config{Data: corpora.DefaultConfig()}
+	return Config{Data: corpora.DefaultConfig(), Model: model.DefaultConfig(),
+		Training: train.Defaults(), Translate: translate.DefaultConfig()}
 }
 
 // File returns the path the config was loaded from ("" if none).

@@ -28,6 +28,18 @@ func Load(path string) (*Config, error) {
 
 // Parse is Load on the contents data of the file named file.
 func Parse(data []byte, file string) (*Config, error) {
+	c, err := decode(data, file)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// decode is Parse without validation.
+func decode(data []byte, file string) (*Config, error) {
 	c := Default()
 	c.file = file
 	var root yaml.Node
@@ -42,9 +54,6 @@ func Parse(data []byte, file string) (*Config, error) {
 	}
 	if c.Name == "" {
 		c.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
 	}
 	return &c, nil
 }

@@ -50,7 +50,8 @@ func main() {
 // run executes the application and maps errors to exit codes: 0 ok,
 // 2 usage, 1 anything else. Errors are printed once, here.
 func run(args []string) int {
-	err := newApp().Run(args)
+	app := newApp()
+	err := app.Run(intersperse(app.Commands, args))
 	if err == nil {
 		return 0
 	}

@@ -1,0 +1,184 @@
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
+	"github.com/s2s-nmt/s2s/internal/manifest"
+	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/safetensors"
+)
+
+// Names of the files in a checkpoint directory.
+const (
+	WeightsFile   = "model.safetensors"     // weights, F32, PyTorch names
+	OptimizerFile = "optimizer.safetensors" // optimizer slabs (e.g. adam.m.*, adam.v.*)
+	StateFile     = "trainer.json"          // step, epoch, schedule, data position
+	CheckpointDir = "checkpoints"
+)
+
+// State is everything besides tensors that exact resume needs.
+type State struct {
+	Step      int             `json:"step"`     // updates done
+	Epoch     int             `json:"epoch"`    // current pass, 1-based
+	Tokens    int64           `json:"tokens"`   // target tokens trained on
+	Seconds   float64         `json:"seconds"`  // training time so far
+	OptStep   int             `json:"opt_step"` // the optimizer's own step counter
+	Plateau   plateau         `json:"plateau"`  // validation history and base rate
+	Data      json.RawMessage `json:"data"`     // the batcher's position
+	Extra     json.RawMessage `json:"extra,omitempty"`
+	BestBLEU  float64         `json:"best_bleu"`  // best dev BLEU so far (reporting)
+	LastValid float64         `json:"last_valid"` // last validation metric (reporting)
+}
+
+// stepDir is the directory of the checkpoint after step.
+func stepDir(runDir string, step int) string {
+	return filepath.Join(runDir, CheckpointDir, fmt.Sprintf("step-%07d", step))
+}
+
+// saveCheckpoint writes weights, optimizer slabs and state into a new
+// checkpoint directory atomically: everything goes into a temporary
+// directory with a manifest of SHA-256 sums, which is then renamed.
+func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extra[float32], st State) (string, error) {
+	final := stepDir(runDir, st.Step)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp, err := atomicfile.TempDir(final)
+	if err != nil {
+		return "", fmt.Errorf("checkpoint: %w", err)
+	}
+	fail := func(err error) (string, error) {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("checkpoint %s: %w", final, err)
+	}
+	meta := map[string]string{"step": strconv.Itoa(st.Step)}
+	if err := safetensors.SaveSet(filepath.Join(tmp, WeightsFile), set, meta); err != nil {
+		return fail(err)
+	}
+	if err := saveSlabs(filepath.Join(tmp, OptimizerFile), set, opt); err != nil {
+		return fail(err)
+	}
+	js, _ := json.MarshalIndent(st, "", "  ")
+	if err := atomicfile.WriteFile(filepath.Join(tmp, StateFile), append(js, '\n'), 0o644); err != nil {
+		return fail(err)
+	}
+	if err := manifest.Write(tmp); err != nil {
+		return fail(err)
+	}
+	if _, err := os.Stat(final); err == nil { // a stale checkpoint of the same step (resumed run)
+		os.RemoveAll(final)
+	}
+	if err := atomicfile.PublishDir(tmp, final); err != nil {
+		return fail(err)
+	}
+	return final, nil
+}
+
+// saveSlabs writes the optimizer's slabs, each a set-shaped Extra.
+func saveSlabs(path string, set *mat.Set[float32], opt []safetensors.Extra[float32]) error {
+	var ts []safetensors.Tensor[float32]
+	for _, e := range opt {
+		t, err := safetensors.SetTensors(set, e)
+		if err != nil {
+			return err
+		}
+		ts = append(ts, t[len(set.List):]...)
+	}
+	return safetensors.WriteFile(path, ts, nil)
+}
+
+// loadCheckpoint verifies dir's manifest and reads it into set, the
+// optimizer slabs and the returned state. Nothing is changed on error.
+func loadCheckpoint(dir string, set *mat.Set[float32], opt []safetensors.Extra[float32]) (State, error) {
+	var st State
+	if err := manifest.Verify(dir); err != nil {
+		return st, fmt.Errorf("checkpoint %s is damaged: %w (resume from an earlier one by removing it, or start over with --force)", dir, err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("%s: %w", filepath.Join(dir, StateFile), err)
+	}
+	wf, err := safetensors.Open(filepath.Join(dir, WeightsFile))
+	if err != nil {
+		return st, err
+	}
+	of, err := safetensors.Open(filepath.Join(dir, OptimizerFile))
+	if err != nil {
+		return st, err
+	}
+	// Check both files fully before writing anything: fill scratch copies.
+	scratch := make([]float32, len(set.W))
+	if err := fillSlab(scratch, set, wf, ""); err != nil {
+		return st, err
+	}
+	slabs := make([][]float32, len(opt))
+	for i, e := range opt {
+		slabs[i] = make([]float32, len(e.Slab))
+		if err := fillSlab(slabs[i], set, of, e.Prefix); err != nil {
+			return st, err
+		}
+	}
+	copy(set.W, scratch)
+	for i, e := range opt {
+		copy(e.Slab, slabs[i])
+	}
+	return st, nil
+}
+
+// fillSlab reads prefix+name for every parameter of set into slab.
+func fillSlab(slab []float32, set *mat.Set[float32], f *safetensors.File, prefix string) error {
+	off := 0
+	for _, p := range set.List {
+		n := p.W.Rows * p.W.Cols
+		if err := safetensors.Fill(slab[off:off+n], f, prefix+p.Name, p.W.Rows, p.W.Cols); err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
+}
+
+// listCheckpoints returns the run's checkpoint directories, oldest first.
+func listCheckpoints(runDir string) ([]string, error) {
+	ents, err := os.ReadDir(filepath.Join(runDir, CheckpointDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range ents {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "step-") && !atomicfile.IsTemp(e.Name()) {
+			dirs = append(dirs, filepath.Join(runDir, CheckpointDir, e.Name()))
+		}
+	}
+	sort.Strings(dirs) // zero-padded step numbers sort in order
+	return dirs, nil
+}
+
+// pruneCheckpoints removes all but the newest keep checkpoints.
+func pruneCheckpoints(runDir string, keep int) error {
+	dirs, err := listCheckpoints(runDir)
+	if err != nil {
+		return err
+	}
+	for len(dirs) > keep {
+		if err := os.RemoveAll(dirs[0]); err != nil {
+			return err
+		}
+		dirs = dirs[1:]
+	}
+	return nil
+}

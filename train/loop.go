@@ -1,0 +1,155 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/s2s-nmt/s2s/internal/optim"
+	"github.com/s2s-nmt/s2s/model"
+)
+
+// update is one optimizer step: the batches it accumulates over.
+type update struct {
+	batches []*model.Batch
+	tokens  int  // target tokens over all batches
+	epoch   int  // epoch of the last batch
+	newEp   bool // the data wrapped into a new epoch
+}
+
+// step runs one update: forward/backward over every batch of u on all
+// workers, reduce, clip, schedule, optimizer step. It returns the loss per
+// target token and the gradient norm before clipping.
+func (t *Trainer) step(u *update) (loss, norm float64, err error) {
+	c := t.cfg.Training
+	st := &t.state
+	t.pool.zeroGrad()
+	scale := float32(1 / float64(u.tokens))
+	var sum float64
+	for _, b := range u.batches {
+		l, _ := t.pool.run(b, passOptions{
+			seed: c.Seed, step: uint64(st.Step + 1), gradScale: scale,
+			labelSmoothing: c.LabelSmoothing, teacherForcing: teacherForcing(c, st.Step+1), train: true,
+		})
+		sum += l
+	}
+	loss = sum / float64(u.tokens)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, 0, fmt.Errorf("step %d: loss is %v; training stopped (the last good checkpoint is kept; try a lower training.learning_rate or training.clip_norm)", st.Step+1, loss)
+	}
+	t.pool.reduce()
+	set := t.model.Params()
+	norm = optim.ClipGradNorm(set.G, c.ClipNorm)
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return loss, norm, fmt.Errorf("step %d: gradient norm is %v; training stopped (the last good checkpoint is kept)", st.Step+1, norm)
+	}
+	lr := lrAt(c, st.Step+1, st.Plateau.Base)
+	t.opt.Step(set.W, set.G, lr)
+	st.Step++
+	st.Tokens += int64(u.tokens)
+	st.Epoch = u.epoch
+	return loss, norm, nil
+}
+
+// loop trains until a limit, a signal, early stopping or an error.
+func (t *Trainer) loop(ctx context.Context) error {
+	c := t.cfg.Training
+	start := time.Now()
+	base := t.state.Seconds
+	limit := c.MaxDuration()
+	for {
+		if reason := t.done(base + time.Since(start).Seconds()); reason != "" {
+			t.stopReason = reason
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			t.stopReason = "interrupted"
+			t.interrupted = true
+			return nil
+		default:
+		}
+		u, err := t.next()
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			t.stopReason = fmt.Sprintf("reached training.epochs = %d", c.Epochs)
+			return nil
+		}
+		t0 := time.Now()
+		loss, norm, err := t.step(u)
+		if err != nil {
+			return err
+		}
+		t.state.Seconds = base + time.Since(start).Seconds()
+		ev := Event{Event: "train", Step: t.state.Step, Epoch: t.state.Epoch, Loss: loss,
+			LR: lrAt(c, t.state.Step, t.state.Plateau.Base), GradNorm: norm,
+			TokPerS: float64(u.tokens) / time.Since(t0).Seconds()}
+		if err := t.afterStep(ev, limit); err != nil {
+			return err
+		}
+	}
+}
+
+// done returns why training should stop now, or "".
+func (t *Trainer) done(elapsed float64) string {
+	c := t.cfg.Training
+	switch {
+	case c.MaxSteps > 0 && t.state.Step >= c.MaxSteps:
+		return fmt.Sprintf("reached training.max_steps = %d", c.MaxSteps)
+	case c.MaxDuration() > 0 && elapsed >= c.MaxDuration().Seconds():
+		return fmt.Sprintf("reached training.max_time = %s", c.MaxTime)
+	case t.state.Plateau.stop(c):
+		return fmt.Sprintf("no improvement in %d validations (training.patience)", c.Patience)
+	}
+	return ""
+}
+
+// afterStep logs the step, validates and checkpoints when due.
+func (t *Trainer) afterStep(ev Event, limit time.Duration) error {
+	c := t.cfg.Training
+	t.ema = ewma(t.ema, ev.TokPerS, t.state.Step)
+	ev.TokPerS = t.ema
+	if t.state.Step%t.logEvery == 0 || t.state.Step == 1 {
+		if err := t.metrics.write(ev); err != nil {
+			return err
+		}
+	}
+	t.progress.update(ev, t.eta(limit))
+	if t.state.Step%c.ValidEvery == 0 {
+		if err := t.validate(); err != nil {
+			return err
+		}
+	}
+	if t.state.Step%c.CheckpointEvery == 0 {
+		return t.checkpoint()
+	}
+	return nil
+}
+
+// ewma smooths tokens/s over the last ~20 steps.
+func ewma(prev, v float64, step int) float64 {
+	if prev == 0 || step < 3 {
+		return v
+	}
+	return 0.95*prev + 0.05*v
+}
+
+// eta estimates the time left from the nearest known limit.
+func (t *Trainer) eta(limit time.Duration) time.Duration {
+	c := t.cfg.Training
+	var left time.Duration
+	if c.MaxSteps > 0 && t.state.Step > 0 {
+		per := t.state.Seconds / float64(t.state.Step)
+		left = time.Duration(per * float64(c.MaxSteps-t.state.Step) * float64(time.Second))
+	}
+	if limit > 0 {
+		rem := limit - time.Duration(t.state.Seconds*float64(time.Second))
+		if left == 0 || rem < left {
+			left = rem
+		}
+	}
+	return left
+}

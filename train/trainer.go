@@ -1,0 +1,183 @@
+// Package train is the training loop: teacher forcing with full BPTT,
+// data-parallel workers whose gradients are summed in a fixed order,
+// Adam or SGD with clipping and schedules, validation by dev loss and BLEU,
+// atomic checkpoints and exact resume.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/internal/optim"
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/translate"
+)
+
+// Spec is what the experiment file says about a run, as the trainer needs
+// it: package configs composes these sections with the data section.
+type Spec struct {
+	Model     model.Config
+	Training  Config
+	Translate translate.Config
+}
+
+// Options are what a training run needs besides its config.
+type Options struct {
+	RunDir   string       // the run directory (runs/<name>)
+	Resume   bool         // continue from the newest checkpoint
+	Force    bool         // discard an existing run's checkpoints and weights
+	InitFrom string       // a model directory to take initial weights from
+	Log      *slog.Logger // plain log lines
+	Progress io.Writer    // where a terminal progress bar goes (nil: none)
+	Samples  int          // test-set translations to print at the end
+	MaxLen   int          // data.max_len: test sources are truncated to it
+	Out      io.Writer    // where the end summary and samples go
+}
+
+// Summary is what a finished run reports.
+type Summary struct {
+	Steps       int
+	Epoch       int
+	BestBLEU    float64
+	HasBLEU     bool
+	BestStep    int
+	Seconds     float64
+	TokPerS     float64
+	Interrupted bool
+	StopReason  string
+	Checkpoint  string
+}
+
+// dataset is the encoded corpora a run trains and validates on.
+type dataset struct {
+	trainSrc, trainTgt [][]int32
+	devSrc, devTgt     [][]int32
+	devRefs            []string // raw dev targets, for BLEU
+	testSrc, testRefs  []string // raw test sources and first references, for the samples at the end
+	srcTok, tgtTok     *corpora.Tokenizer
+	batcher            *corpora.Batcher
+}
+
+// Trainer holds a run in progress.
+type Trainer struct {
+	cfg       *Spec
+	opts      Options
+	log       *slog.Logger
+	data      *dataset
+	model     *model.Seq2Seq[float32]
+	pool      *pool
+	opt       optim.Optimizer[float32]
+	state     State
+	metrics   *metricsLog
+	progress  *progress
+	logEvery  int
+	evalBatch int
+	ema       float64
+	upd       update
+	maxSrc    int // longest source in subwords (data.max_len)
+	bufs      []*model.Batch
+
+	stopReason  string
+	interrupted bool
+	lastCkpt    string
+}
+
+// Run trains the model described by cfg in opts.RunDir until a limit in
+// cfg.Training, a cancelled ctx (SIGINT/SIGTERM: the current step finishes
+// and a checkpoint is written), or an error.
+func Run(ctx context.Context, cfg *Spec, data *corpora.Prepared, opts Options) (*Summary, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	t := &Trainer{cfg: cfg, opts: opts, log: opts.Log, logEvery: 10, evalBatch: 64, maxSrc: opts.MaxLen}
+	if err := CheckRunDir(opts.RunDir, opts.Resume, false); err != nil {
+		return nil, err
+	}
+	if err := t.setup(data); err != nil {
+		return nil, err
+	}
+	defer t.metrics.close()
+	t.progress = newProgress(opts.Progress, t.log, cfg.Training.MaxSteps, 50)
+	err := t.loop(ctx)
+	t.progress.finish()
+	if err != nil {
+		return nil, err
+	}
+	sum, err := t.finish()
+	if err != nil {
+		return nil, err
+	}
+	if !sum.Interrupted {
+		if err := t.printSamples(opts.Out, opts.Samples); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// CheckRunDir refuses to overwrite a trained run unless asked to: a run
+// directory with checkpoints needs resume (continue) or force (start over,
+// removing its checkpoints, weights and metrics). Call it before any work.
+func CheckRunDir(runDir string, resume, force bool) error {
+	ckpts, err := listCheckpoints(runDir)
+	if err != nil {
+		return err
+	}
+	if resume && force {
+		return errors.New("--resume and --force contradict each other: --resume continues the run, --force starts it over")
+	}
+	if len(ckpts) == 0 {
+		if resume {
+			return fmt.Errorf("%s has no checkpoints to resume from; run without --resume to start training", runDir)
+		}
+		return nil
+	}
+	switch {
+	case resume:
+		return nil
+	case force:
+		for _, p := range []string{CheckpointDir, WeightsFile, "metrics.jsonl", "test.hyp"} {
+			if err := os.RemoveAll(filepath.Join(runDir, p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%s already holds a trained run (%d checkpoints): pass --resume to continue it or --force to start over", runDir, len(ckpts))
+}
+
+// threads is the number of data-parallel workers.
+func (t *Trainer) threads() int {
+	if n := t.cfg.Training.Threads; n > 0 {
+		return n
+	}
+	return runtime.NumCPU()
+}
+
+// finish writes the last checkpoint and returns the summary.
+func (t *Trainer) finish() (*Summary, error) {
+	if err := t.checkpoint(); err != nil {
+		return nil, err
+	}
+	st := t.state
+	s := &Summary{Steps: st.Step, Epoch: st.Epoch, Seconds: st.Seconds, Interrupted: t.interrupted,
+		StopReason: t.stopReason, Checkpoint: t.lastCkpt, BestStep: st.Plateau.BestStep}
+	if st.Seconds > 0 {
+		s.TokPerS = float64(st.Tokens) / st.Seconds
+	}
+	if t.cfg.Training.ValidMetric == BLEU && st.Plateau.HasBest {
+		s.BestBLEU, s.HasBLEU = st.Plateau.Best, true
+	}
+	_ = t.metrics.write(Event{Event: "end", Step: st.Step, Epoch: st.Epoch, BLEU: s.BestBLEU, HasBLEU: s.HasBLEU})
+	return s, nil
+}

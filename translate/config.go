@@ -1,0 +1,64 @@
+// Package translate turns source sentences into target sentences with a
+// trained model: greedy, beam and sampling search over batches, n-best
+// lists in Marian's format, and detokenised output.
+package translate
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Config is the `translate:` section of an experiment file: the defaults of
+// `s2s translate` and `s2s eval` for models trained from it.
+type Config struct {
+	// Beam is the beam size; 1 is greedy search. Default 5.
+	Beam int `yaml:"beam"`
+	// Alpha is the length-normalisation exponent: hypotheses are ranked by
+	// log-probability / length^alpha (Marian's convention); 0 ranks by raw
+	// log-probability. Default 1.0.
+	Alpha float64 `yaml:"alpha"`
+	// MaxLenRatio bounds the output: at most MaxLenRatio × source length +
+	// MaxLenExtra tokens. Default 2.0.
+	MaxLenRatio float64 `yaml:"max_len_ratio"`
+	// MaxLenExtra is the constant added to the length bound. Default 10.
+	MaxLenExtra int `yaml:"max_len_extra"`
+	// BatchSize is the number of sentences translated together. Default 32.
+	BatchSize int `yaml:"batch_size"`
+}
+
+// DefaultConfig returns the defaults above.
+func DefaultConfig() Config {
+	return Config{Beam: 5, Alpha: 1, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32}
+}
+
+// FieldError is one invalid value: Key is its path inside the section.
+type FieldError struct{ Key, Msg string }
+
+// Field returns the key path inside the section.
+func (e *FieldError) Field() string { return e.Key }
+
+// Problem says what is wrong.
+func (e *FieldError) Problem() string { return e.Msg }
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+// Validate returns every problem, joined, each a *FieldError, or nil.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Beam < 1 {
+		errs = append(errs, &FieldError{"beam", fmt.Sprintf("must be ≥ 1, got %d", c.Beam)})
+	}
+	if !(c.Alpha >= 0) {
+		errs = append(errs, &FieldError{"alpha", fmt.Sprintf("must be ≥ 0, got %g", c.Alpha)})
+	}
+	if !(c.MaxLenRatio > 0) {
+		errs = append(errs, &FieldError{"max_len_ratio", fmt.Sprintf("must be > 0, got %g", c.MaxLenRatio)})
+	}
+	if c.MaxLenExtra < 0 {
+		errs = append(errs, &FieldError{"max_len_extra", fmt.Sprintf("must be ≥ 0, got %d", c.MaxLenExtra)})
+	}
+	if c.BatchSize < 1 {
+		errs = append(errs, &FieldError{"batch_size", fmt.Sprintf("must be ≥ 1, got %d", c.BatchSize)})
+	}
+	return errors.Join(errs...)
+}
