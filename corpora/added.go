@@ -44,3 +44,13 @@ func (t *Tokenizer) nextAdded(s string) (int, addedToken) {
 	}
 	return at, best
 }
+
+// addedText returns the content of the added token id, if it is one.
+func (t *Tokenizer) addedText(id int32) (string, bool) {
+	for _, a := range t.added {
+		if a.id == id {
+			return a.content, true
+		}
+	}
+	return "", false
+}

@@ -126,6 +126,10 @@ func (t *Tokenizer) Decode(ids []int32) (string, error) {
 		if id <= UNK {
 			continue
 		}
+		if text, ok := t.addedText(id); ok {
+			buf = append(buf, text...)
+			continue
+		}
 		var ok bool
 		if buf, ok = fromByteLevel(buf, t.vocab[id]); !ok {
 			return "", fmt.Errorf("id %d (%q) is not a byte-level piece", id, t.vocab[id])

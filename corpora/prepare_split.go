@@ -38,6 +38,10 @@ func tokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tokenize
 	default:
 		return learnTokenizers(cfg, runDir, log)
 	}
+	// The run's tokenizers are no longer the learned ones.
+	if err = os.Remove(filepath.Join(runDir, "data", "tokenizer.key")); err != nil && !os.IsNotExist(err) {
+		return nil, nil, err
+	}
 	if err = src.Save(srcOut); err == nil {
 		err = tgt.Save(tgtOut)
 	}
