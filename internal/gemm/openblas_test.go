@@ -1,0 +1,99 @@
+//go:build openblas && cgo
+
+package gemm
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/s2s-nmt/s2s/internal/gemm/openblas"
+)
+
+// BenchmarkOpenBLAS is BenchmarkGemm through OpenBLAS, for the ratio the
+// issue asks for (≥ 80% of OpenBLAS's GFLOP/s).
+func BenchmarkOpenBLAS(b *testing.B) {
+	b.Run("f32", benchOpenBLAS[float32])
+	b.Run("f64", benchOpenBLAS[float64])
+}
+
+func benchOpenBLAS[F Float](b *testing.B) {
+	defer openblas.SetThreads(1)
+	for _, tr := range benchTrans {
+		for _, sh := range benchShapes {
+			m, k, n := sh[0], sh[1], sh[2]
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
+					openblas.SetThreads(th)
+					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+					openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					b.ResetTimer()
+					for b.Loop() {
+						openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					}
+					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
+
+// TestOpenBLASAgrees checks the comparison is fair: both compute the same C.
+func TestOpenBLASAgrees(t *testing.T) {
+	a, lda, bb, ldb, c := benchOperands[float64](false, true, 70, 300, 90)
+	want := make([]float64, len(c))
+	Gemm(false, true, 70, 90, 300, 1, a, lda, bb, ldb, 0, c, 90)
+	openblas.Gemm(false, true, 70, 90, 300, 1, a, lda, bb, ldb, 0, want, 90)
+	for i := range c {
+		if d := c[i] - want[i]; d > 1e-9 || d < -1e-9 {
+			t.Fatalf("C[%d] = %v, OpenBLAS %v", i, c[i], want[i])
+		}
+	}
+}
+
+// TestSideBySide prints, per benchmark shape, transpose and thread count,
+// the best-of-reps GFLOP/s of Gemm and OpenBLAS measured alternately in one
+// process (ratios on a shared, noisy machine). It runs only when
+// GEMM_SIDE_BY_SIDE is set (to the repetition count).
+func TestSideBySide(t *testing.T) {
+	var reps int
+	if _, err := fmt.Sscan(os.Getenv("GEMM_SIDE_BY_SIDE"), &reps); err != nil || reps < 1 {
+		t.Skip("set GEMM_SIDE_BY_SIDE=N to compare with OpenBLAS")
+	}
+	defer SetThreads(Threads())
+	defer openblas.SetThreads(1)
+	for _, tr := range benchTrans {
+		for _, sh := range benchShapes {
+			m, k, n := sh[0], sh[1], sh[2]
+			a, lda, bb, ldb, c := benchOperands[float32](tr.tA, tr.tB, m, k, n)
+			flop := 2 * float64(m) * float64(n) * float64(k)
+			for _, th := range []int{1, 2} {
+				SetThreads(th)
+				openblas.SetThreads(th)
+				var ours, theirs time.Duration
+				for r := 0; r <= reps; r++ { // r = 0 warms up
+					t0 := time.Now()
+					Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					d := time.Since(t0)
+					if r == 1 || r > 1 && d < ours {
+						ours = d
+					}
+					t0 = time.Now()
+					openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					d = time.Since(t0)
+					if r == 1 || r > 1 && d < theirs {
+						theirs = d
+					}
+					if th > 1 {
+						// OpenBLAS's idle threads spin for a while after a
+						// call and would take the core Gemm's worker needs.
+						time.Sleep(200 * time.Millisecond)
+					}
+				}
+				g, o := flop/ours.Seconds()/1e9, flop/theirs.Seconds()/1e9
+				fmt.Printf("f32 %s %dx%dx%d threads=%d: gemm %.1f  openblas %.1f GFLOP/s  ratio %.2f\n", tr.name, m, k, n, th, g, o, g/o)
+			}
+		}
+	}
+}
