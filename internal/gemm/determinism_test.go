@@ -18,9 +18,10 @@ func TestDeterminism(t *testing.T) {
 func checkDeterminism[F Float](t *testing.T) {
 	defer SetThreads(Threads())
 	rng := rand.New(rand.NewPCG(3, 4))
-	// k = 600 spans three k blocks; m and n are not multiples of any tile,
-	// and n is wide enough to split along N, m tall enough to split along M.
-	shapes := [][3]int{{97, 150, 600}, {203, 9, 300}, {5, 400, 70}}
+	// k = 600 spans three k blocks; m and n are not multiples of any tile.
+	// Goroutines split the first and third along N, the others along M
+	// (see splitAlongN).
+	shapes := [][3]int{{97, 150, 600}, {203, 9, 300}, {5, 400, 140}, {300, 200, 60}}
 	for _, sh := range shapes {
 		m, n, k := sh[0], sh[1], sh[2]
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
@@ -44,9 +45,9 @@ func checkDeterminism[F Float](t *testing.T) {
 
 				// One row at a time (M = 1), at every row.
 				for i := range m {
-					ai := a[i*lda:]
-					if tA {
-						ai = a[i:]
+					ai := a[i:] // row i of op(A) = Aᵀ is column i of A
+					if !tA {
+						ai = a[i*lda:]
 					}
 					row := append([]F(nil), c0[i*ldc:i*ldc+n]...)
 					Gemm(tA, tB, 1, n, k, alpha, ai, lda, b, ldb, beta, row, n)
@@ -59,7 +60,7 @@ func checkDeterminism[F Float](t *testing.T) {
 				for _, j0 := range []int{1, n / 3} {
 					nn := min(n-j0, 1+rng.IntN(n))
 					bj := b[j0:]
-					if tB {
+					if tB { // columns of op(B) = Bᵀ are rows of B
 						bj = b[j0*ldb:]
 					}
 					c := append([]F(nil), c0[j0:]...)

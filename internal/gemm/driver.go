@@ -131,8 +131,7 @@ func (cf *config[F]) edge(t []F, kb int, ap, bp *F, ldb int, c []F, ldc, rows, c
 	}
 }
 
-// job splits one call across goroutines by whole tiles: along N when there
-// are enough NR-wide strips, otherwise along M.
+// job splits one call across goroutines by whole tiles (see splitAlongN).
 type job[F Float] struct {
 	cf     *config[F]
 	pr     problem[F]
@@ -171,6 +170,17 @@ var directMaxM = 128
 // the hand-off (a few µs) costs more than it saves.
 const minParallelFlops = 1 << 18
 
+// splitAlongN says whether to give each goroutine a range of columns rather
+// than rows. Each goroutine packs all of the operand the split does not
+// divide (or reads all of it, where B is read in place), so duplicate the
+// smaller: op(A) (m·k) when splitting along N, op(B) (k·n) along M.
+func splitAlongN[F Float](pr problem[F], threads, ntiles, mtiles int) bool {
+	if ntiles < threads || mtiles < threads {
+		return ntiles >= mtiles
+	}
+	return pr.m*pr.k <= pr.k*pr.n
+}
+
 func (cf *config[F]) gemm(pr problem[F], threads int) {
 	ntiles := (pr.n + cf.nr - 1) / cf.nr
 	mtiles := (pr.m + cf.mr - 1) / cf.mr
@@ -180,8 +190,7 @@ func (cf *config[F]) gemm(pr problem[F], threads int) {
 			j = new(job[F])
 		}
 		j.cf, j.pr = cf, pr
-		j.alongN = ntiles >= threads || ntiles >= mtiles
-		j.chunks = min(threads, max(ntiles, mtiles))
+		j.alongN = splitAlongN(pr, threads, ntiles, mtiles)
 		if j.alongN {
 			j.chunks = min(threads, ntiles)
 		} else {
