@@ -84,6 +84,9 @@ func (t *Trainer) loop(ctx context.Context) error {
 			return err
 		}
 		t.state.Seconds = base + time.Since(start).Seconds()
+		if testHookStep != nil {
+			testHookStep(t)
+		}
 		ev := Event{Event: "train", Step: t.state.Step, Epoch: t.state.Epoch, Loss: loss,
 			LR: lrAt(c, t.state.Step, t.state.Plateau.Base), GradNorm: norm,
 			TokPerS: float64(u.tokens) / time.Since(t0).Seconds()}
@@ -92,6 +95,9 @@ func (t *Trainer) loop(ctx context.Context) error {
 		}
 	}
 }
+
+// testHookStep, when set by a test, runs after every update.
+var testHookStep func(t *Trainer)
 
 // done returns why training should stop now, or "".
 func (t *Trainer) done(elapsed float64) string {

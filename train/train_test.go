@@ -1,0 +1,244 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/decoder"
+	"github.com/s2s-nmt/s2s/encoder"
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/translate"
+)
+
+// tinyData is the first n pairs of the numbers-en-ru corpus with a small
+// BPE, and its first 50 dev pairs.
+func tinyData(t testing.TB, n int) *corpora.Prepared {
+	t.Helper()
+	c := corpora.NumbersEnRuCorpus(1)
+	var lines []string
+	for _, p := range c.Train[:n] {
+		lines = append(lines, p.Src, p.Tgt)
+	}
+	tok, err := corpora.Learn(corpora.LearnOptions{VocabSize: 400, MinFrequency: 2}, lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &corpora.Prepared{Src: tok, Tgt: tok,
+		Train: corpora.EncodePairs(c.Train[:n], tok, tok), Dev: corpora.EncodePairs(c.Dev[:50], tok, tok)}
+}
+
+// tinySpec is a model small enough to train in a test.
+func tinySpec(threads, steps int) *Spec {
+	m := model.DefaultConfig()
+	m.Encoder = encoder.Config{Cell: "gru", Layers: 1, Bidirectional: true, Emb: 16, Hidden: 16}
+	m.Decoder = decoder.DefaultConfig()
+	m.Decoder.Emb, m.Decoder.Hidden, m.Decoder.Dropout = 16, 32, 0
+	tc := Defaults()
+	tc.Threads, tc.MaxSteps, tc.BatchSize = threads, steps, 16
+	tc.ValidEvery, tc.CheckpointEvery, tc.ValidSentences, tc.KeepLast = 10, 5, 20, 100
+	return &Spec{Model: m, Training: tc, Translate: translate.DefaultConfig()}
+}
+
+func run(t testing.TB, ctx context.Context, spec *Spec, data *corpora.Prepared, dir string, resume bool) *Summary {
+	t.Helper()
+	s, err := Run(ctx, spec, data, Options{RunDir: dir, Resume: resume})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// finalWeights returns the bytes of the weights of the run's newest checkpoint.
+func finalWeights(t testing.TB, dir string) []byte {
+	t.Helper()
+	dirs, err := listCheckpoints(dir)
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no checkpoints in %s: %v", dir, err)
+	}
+	b, err := os.ReadFile(filepath.Join(dirs[len(dirs)-1], WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// trainLosses reads the per-step training losses from metrics.jsonl.
+func trainLosses(t testing.TB, dir string) map[int]float64 {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var e struct {
+			Event string
+			Step  int
+			Loss  float64
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		if e.Event == "train" {
+			out[e.Step] = e.Loss
+		}
+	}
+	return out
+}
+
+func TestSameThreadsBitIdentical(t *testing.T) {
+	data := tinyData(t, 400)
+	a, b := t.TempDir(), t.TempDir()
+	run(t, context.Background(), tinySpec(2, 12), data, a, false)
+	run(t, context.Background(), tinySpec(2, 12), data, b, false)
+	if !bytes.Equal(finalWeights(t, a), finalWeights(t, b)) {
+		t.Fatal("two runs with the same seed and threads ended with different weights")
+	}
+}
+
+func TestOneAndTwoThreadsAgree(t *testing.T) {
+	data := tinyData(t, 400)
+	a, b := t.TempDir(), t.TempDir()
+	run(t, context.Background(), tinySpec(1, 20), data, a, false)
+	run(t, context.Background(), tinySpec(2, 20), data, b, false)
+	la, lb := trainLosses(t, a), trainLosses(t, b)
+	if len(la) < 3 || len(la) != len(lb) {
+		t.Fatalf("logged steps differ: %v vs %v", la, lb)
+	}
+	for step, l := range la {
+		// float32 sums in a different order: agreement to ~1e-4 relative.
+		if d := math.Abs(l - lb[step]); d > 1e-4*math.Max(1, l) {
+			t.Errorf("step %d: loss %v with 1 thread, %v with 2", step, l, lb[step])
+		}
+	}
+}
+
+func TestInterruptAndResumeIsExact(t *testing.T) {
+	data := tinyData(t, 400)
+	whole, parts := t.TempDir(), t.TempDir()
+	run(t, context.Background(), tinySpec(2, 20), data, whole, false)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	testHookStep = func(tr *Trainer) {
+		if tr.state.Step == 7 {
+			cancel() // as SIGINT would: the step finishes, a checkpoint is written
+		}
+	}
+	s := run(t, ctx, tinySpec(2, 20), data, parts, false)
+	testHookStep = nil
+	if !s.Interrupted || s.Steps != 7 {
+		t.Fatalf("interrupted run: %+v, want stopped at step 7", s)
+	}
+	if _, err := os.Stat(stepDir(parts, 7)); err != nil {
+		t.Fatalf("no checkpoint at the interruption: %v", err)
+	}
+	run(t, context.Background(), tinySpec(2, 20), data, parts, true)
+	if !bytes.Equal(finalWeights(t, whole), finalWeights(t, parts)) {
+		t.Fatal("interrupted and resumed run ended with weights different from the uninterrupted run")
+	}
+}
+
+// TestKilledChild trains in a child process (this test binary), killed
+// with SIGKILL mid-run; resuming from its last checkpoint must end
+// bit-identical to a run that was never interrupted.
+func TestExactResumeAfterSIGKILL(t *testing.T) {
+	if dir := os.Getenv("S2S_TRAIN_CHILD"); dir != "" {
+		testHookStep = func(*Trainer) { time.Sleep(40 * time.Millisecond) }
+		run(t, context.Background(), tinySpec(2, 30), tinyData(t, 400), dir, false)
+		return
+	}
+	data := tinyData(t, 400)
+	whole, killed := t.TempDir(), t.TempDir()
+	run(t, context.Background(), tinySpec(2, 30), data, whole, false)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExactResumeAfterSIGKILL$")
+	cmd.Env = append(os.Environ(), "S2S_TRAIN_CHILD="+killed)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(stepDir(killed, 10)); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the child wrote no checkpoint at step 10")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(60 * time.Millisecond) // let it run past the checkpoint
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if _, err := os.Stat(stepDir(killed, 30)); err == nil {
+		t.Fatal("the child finished before it was killed; the test proves nothing")
+	}
+	s := run(t, context.Background(), tinySpec(2, 30), data, killed, true)
+	if s.Steps != 30 {
+		t.Fatalf("resumed run ended at step %d, want 30", s.Steps)
+	}
+	if !bytes.Equal(finalWeights(t, whole), finalWeights(t, killed)) {
+		t.Fatal("killed and resumed run ended with weights different from the uninterrupted run")
+	}
+}
+
+func TestRefusesExistingRunWithoutResume(t *testing.T) {
+	data := tinyData(t, 200)
+	dir := t.TempDir()
+	run(t, context.Background(), tinySpec(1, 5), data, dir, false)
+	_, err := Run(context.Background(), tinySpec(1, 5), data, Options{RunDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("second run without --resume: %v, want a refusal naming --resume and --force", err)
+	}
+	if err := CheckRunDir(dir, false, true); err != nil {
+		t.Fatal(err)
+	}
+	if ck, _ := listCheckpoints(dir); len(ck) != 0 {
+		t.Fatalf("--force left checkpoints: %v", ck)
+	}
+}
+
+func TestDamagedCheckpointNamesFile(t *testing.T) {
+	data := tinyData(t, 200)
+	dir := t.TempDir()
+	run(t, context.Background(), tinySpec(1, 5), data, dir, false)
+	w := filepath.Join(stepDir(dir, 5), WeightsFile)
+	b, _ := os.ReadFile(w)
+	os.WriteFile(w, b[:len(b)/2], 0o644)
+	spec := tinySpec(1, 10)
+	_, err := Run(context.Background(), spec, data, Options{RunDir: dir, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), WeightsFile) {
+		t.Fatalf("resume from a truncated checkpoint: %v, want an error naming %s", err, WeightsFile)
+	}
+}
+
+func TestNonFiniteLossStops(t *testing.T) {
+	data := tinyData(t, 200)
+	dir := t.TempDir()
+	testHookStep = func(tr *Trainer) {
+		if tr.state.Step == 6 {
+			w := tr.model.Params().W
+			w[len(w)-1] = float32(math.Inf(1)) // as a diverging update would
+		}
+	}
+	defer func() { testHookStep = nil }()
+	_, err := Run(context.Background(), tinySpec(1, 50), data, Options{RunDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "step 7") {
+		t.Fatalf("diverging run: %v, want an error naming step 7", err)
+	}
+	if _, err := os.Stat(stepDir(dir, 5)); err != nil {
+		t.Fatalf("the last good checkpoint is gone: %v", err)
+	}
+}
