@@ -18,6 +18,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 )
@@ -53,6 +54,7 @@ func main() {
 		gen(&w, k)
 	}
 	genTranspose(&w)
+	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
 
@@ -223,4 +225,121 @@ func genTranspose(w *strings.Builder) {
 	}
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// Elementwise float32 functions over slices, 16 lanes at a time, the tail
+// under a mask, so every element runs the same instructions wherever it
+// lies. Z0–Z7 are scratch; constants live in Z8–Z31.
+//
+// exp: Cephes expf. n = round(x·log2 e), r = x − n·ln 2 (Cody–Waite, two
+// parts), e^r ≈ 1 + r + r²·P(r) (degree 5), times 2^n by VSCALEFPS; x is
+// clamped to [−104, 89] first (beyond: 0 and +Inf), NaN passes through.
+// tanh: Cephes tanhf. |x| < 0.625: x + x·z·P(z), z = x²; else
+// sign(x)·(1 − 2/(e^{2|x|} + 1)).
+// sigmoid: 1/(1 + e^{−x}).
+var f32Consts = []struct {
+	reg int
+	v   float64
+	raw uint32 // used when v is 0
+}{
+	{8, math.Log2E, 0}, {9, 0.693359375, 0}, {10, -2.12194440e-4, 0},
+	{11, 1.9875691500e-4, 0}, {12, 1.3981999507e-3, 0}, {13, 8.3334519073e-3, 0},
+	{14, 4.1665795894e-2, 0}, {15, 1.6666665459e-1, 0}, {16, 5.0000001201e-1, 0},
+	{17, 1, 0}, {18, 89, 0}, {19, -104, 0},
+	{20, 0, 0x7fffffff}, {21, 0.625, 0}, {22, 2, 0},
+	{23, -5.70498872745e-3, 0}, {24, 2.06390887954e-2, 0}, {25, -5.37397155531e-2, 0},
+	{26, 1.33314422036e-1, 0}, {27, -3.33332819422e-1, 0},
+	{28, 0, 0x80000000},
+}
+
+func genElementwise(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	// exp of Z0 into Z0; uses Z1–Z3.
+	exp := func() {
+		p("VMINPS Z0, Z18, Z0") // NaN in Z0 (the second source) passes
+		p("VMAXPS Z0, Z19, Z0")
+		p("VMULPS Z8, Z0, Z1")
+		p("VRNDSCALEPS $0, Z1, Z1") // n, rounded to nearest even
+		p("VFNMADD231PS Z9, Z1, Z0")
+		p("VFNMADD231PS Z10, Z1, Z0") // r
+		p("VMOVAPS Z11, Z2")
+		for c := 12; c <= 16; c++ {
+			p("VFMADD213PS Z%d, Z0, Z2", c)
+		}
+		p("VMULPS Z0, Z0, Z3")
+		p("VFMADD213PS Z0, Z3, Z2") // r²·P + r
+		p("VADDPS Z17, Z2, Z2")
+		p("VSCALEFPS Z1, Z2, Z0")
+	}
+	bodies := []struct {
+		name string
+		core func()
+	}{
+		{"expF32AVX512", exp},
+		{"sigmoidF32AVX512", func() {
+			p("VPXORD Z28, Z0, Z0") // −x
+			exp()
+			p("VADDPS Z17, Z0, Z0")
+			p("VDIVPS Z0, Z17, Z0")
+		}},
+		{"tanhF32AVX512", func() {
+			p("VPANDD Z20, Z0, Z4") // |x|
+			p("VPXORD Z4, Z0, Z5")  // sign bit of x
+			p("VCMPPS $1, Z21, Z4, K2") // |x| < 0.625
+			// Small: x + x·z·P(z).
+			p("VMULPS Z0, Z0, Z6")
+			p("VMOVAPS Z23, Z7")
+			for c := 24; c <= 27; c++ {
+				p("VFMADD213PS Z%d, Z6, Z7", c)
+			}
+			p("VMULPS Z6, Z7, Z7")
+			p("VFMADD213PS Z0, Z0, Z7") // Z7 = x·(z·P) + x
+			// Large: sign·(1 − 2/(e^{2|x|} + 1)).
+			p("VADDPS Z4, Z4, Z0")
+			exp()
+			p("VADDPS Z17, Z0, Z0")
+			p("VDIVPS Z0, Z22, Z0")
+			p("VSUBPS Z0, Z17, Z0")
+			p("VPORD Z5, Z0, Z0")
+			p("VMOVAPS Z7, K2, Z0")
+		}},
+	}
+	for _, b := range bodies {
+		fmt.Fprintf(w, "\n// func %s(dst, src *float32, n int)\n", b.name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-24\n", b.name)
+		p("MOVQ dst+0(FP), DI")
+		p("MOVQ src+8(FP), SI")
+		p("MOVQ n+16(FP), CX")
+		for _, c := range f32Consts {
+			bits := c.raw
+			if c.v != 0 {
+				bits = math.Float32bits(float32(c.v))
+			}
+			p("MOVL $0x%08x, AX", bits)
+			p("VPBROADCASTD AX, Z%d", c.reg)
+		}
+		fmt.Fprintf(w, "%s_loop:\n", b.name)
+		p("CMPQ CX, $16")
+		p("JLT %s_tail", b.name)
+		p("VMOVUPS (SI), Z0")
+		b.core()
+		p("VMOVUPS Z0, (DI)")
+		p("ADDQ $64, SI")
+		p("ADDQ $64, DI")
+		p("SUBQ $16, CX")
+		p("JMP %s_loop", b.name)
+		fmt.Fprintf(w, "%s_tail:\n", b.name)
+		p("TESTQ CX, CX")
+		p("JEQ %s_done", b.name)
+		p("MOVL $1, AX")
+		p("SHLL CX, AX")
+		p("DECL AX")
+		p("KMOVW AX, K1")
+		p("VMOVUPS.Z (SI), K1, Z0")
+		b.core()
+		p("VMOVUPS Z0, K1, (DI)")
+		fmt.Fprintf(w, "%s_done:\n", b.name)
+		p("VZEROUPPER")
+		p("RET")
+	}
 }

@@ -1,0 +1,34 @@
+package gemm
+
+import (
+	"math"
+	"unsafe"
+)
+
+// Exp sets dst[i] = eˣ for x = src[i], i < len(src); dst may be src. It
+// panics if dst is shorter than src. float32 runs 16 lanes at a time with
+// AVX-512 (within 2 ulp; see gen_kernels.go), other cases call math.Exp.
+// Each element's result depends only on its value, never on its position.
+func Exp[F Float](dst, src []F) { apply(dst, src, vecExp32, math.Exp) }
+
+// Tanh sets dst[i] = tanh(src[i]), as Exp does.
+func Tanh[F Float](dst, src []F) { apply(dst, src, vecTanh32, math.Tanh) }
+
+// Sigmoid sets dst[i] = 1/(1 + e^(−src[i])), as Exp does.
+func Sigmoid[F Float](dst, src []F) { apply(dst, src, vecSigmoid32, sigmoid64) }
+
+func sigmoid64(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func apply[F Float](dst, src []F, vec32 func(dst, src *float32, n int), f func(float64) float64) {
+	dst = dst[:len(src)]
+	if len(src) == 0 {
+		return
+	}
+	if vec32 != nil && unsafe.Sizeof(src[0]) == 4 {
+		vec32((*float32)(unsafe.Pointer(&dst[0])), (*float32)(unsafe.Pointer(&src[0])), len(src))
+		return
+	}
+	for i, x := range src {
+		dst[i] = F(f(float64(x)))
+	}
+}

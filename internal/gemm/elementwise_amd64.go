@@ -1,0 +1,27 @@
+//go:build amd64 && !purego
+
+package gemm
+
+// AVX-512 float32 elementwise kernels (kernels_amd64.s, gen_kernels.go).
+
+//go:noescape
+func expF32AVX512(dst, src *float32, n int)
+
+//go:noescape
+func tanhF32AVX512(dst, src *float32, n int)
+
+//go:noescape
+func sigmoidF32AVX512(dst, src *float32, n int)
+
+var (
+	vecExp32     = pick(expF32AVX512)
+	vecTanh32    = pick(tanhF32AVX512)
+	vecSigmoid32 = pick(sigmoidF32AVX512)
+)
+
+func pick(f func(dst, src *float32, n int)) func(dst, src *float32, n int) {
+	if hasAVX512 {
+		return f
+	}
+	return nil
+}
