@@ -283,8 +283,8 @@ func genElementwise(w *strings.Builder) {
 			p("VDIVPS Z0, Z17, Z0")
 		}},
 		{"tanhF32AVX512", func() {
-			p("VPANDD Z20, Z0, Z4") // |x|
-			p("VPXORD Z4, Z0, Z5")  // sign bit of x
+			p("VPANDD Z20, Z0, Z4")     // |x|
+			p("VPXORD Z4, Z0, Z5")      // sign bit of x
 			p("VCMPPS $1, Z21, Z4, K2") // |x| < 0.625
 			// Small: x + x·z·P(z).
 			p("VMULPS Z0, Z0, Z6")
