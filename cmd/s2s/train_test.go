@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestTrainNumbersSmoke trains the README's default config for a fixed
+// number of steps at its fixed seed and checks that dev BLEU passes 50
+// (about 30 s here; the full default run reaches 95+).
+func TestTrainNumbersSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for about half a minute")
+	}
+	dir := t.TempDir()
+	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
+	var out, log bytes.Buffer
+	a := trainArgs{config: cfg, workDir: dir, samples: 3, sets: []string{
+		"training.max_steps=300", "training.valid_every=300", "training.valid_sentences=300", "training.checkpoint_every=300"}}
+	if err := runTrain(context.Background(), a, &out, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	m := regexp.MustCompile(`best dev BLEU ([0-9.]+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no BLEU in the summary:\n%s", out.String())
+	}
+	if bleu, _ := strconv.ParseFloat(m[1], 64); bleu < 50 {
+		t.Fatalf("dev BLEU %.2f after 300 steps, want ≥ 50\n%s", bleu, out.String())
+	}
+	if !strings.Contains(out.String(), "hyp: ") {
+		t.Errorf("no sample translations printed:\n%s", out.String())
+	}
+	run := filepath.Join(dir, "runs", "numbers-en-ru")
+	for _, f := range []string{"config.yaml", "tokenizer.src.json", "tokenizer.tgt.json", "model.safetensors", "metrics.jsonl", "checkpoints/step-0000300/manifest.json"} {
+		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
+			t.Errorf("run directory lacks %s: %v", f, err)
+		}
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "runs", "latest")); err != nil || target != "numbers-en-ru" {
+		t.Errorf("runs/latest → %q, %v; want numbers-en-ru", target, err)
+	}
+	b, _ := os.ReadFile(filepath.Join(run, "metrics.jsonl"))
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("metrics.jsonl:%d is not JSON: %s", i+1, line)
+		}
+	}
+}
+
+func TestTrainRefusesBadSet(t *testing.T) {
+	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
+	for _, tc := range []struct{ set, want string }{
+		{"training.max_stepz=3", "valid keys in training"},
+		{"model.encoder.cell=lstmm", "model.encoder.cell"},
+		{"training.max_steps=abc", "--set training.max_steps=abc"},
+		{"training.max_steps", "KEY=VALUE"},
+	} {
+		err := runTrain(context.Background(), trainArgs{config: cfg, workDir: t.TempDir(), sets: []string{tc.set}}, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--set %s: %v, want an error mentioning %q", tc.set, err, tc.want)
+		}
+	}
+}
+
+func TestFlagsAfterArguments(t *testing.T) {
+	got := intersperse(commands, []string{"s2s", "train", "c.yaml", "--resume", "--set", "a=1", "--threads=2"})
+	want := []string{"s2s", "train", "--resume", "--set", "a=1", "--threads=2", "--", "c.yaml"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("intersperse: %q, want %q", got, want)
+	}
+}
