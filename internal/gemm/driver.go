@@ -20,6 +20,7 @@ type config[F Float] struct {
 	kc, mc, nc int
 	kern       func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F)
 	trans16    func(dst *F, ldd int, src *F, lds int) // a 16×16 transpose, or nil
+	trans8     func(dst *F, src *F, lds int)          // packs 8 rows of 16 (mr = 8), or nil
 	wsMu       sync.Mutex
 	free       []*workspace[F]
 	jobs       sync.Pool
@@ -86,7 +87,7 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(ws.a, mr, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
+				packA(ws.a, mr, cf.trans8, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					var bp *F

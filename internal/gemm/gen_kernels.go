@@ -54,6 +54,7 @@ func main() {
 		gen(&w, k)
 	}
 	genTranspose(&w)
+	genTranspose8(&w)
 	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
@@ -342,4 +343,56 @@ func genElementwise(w *strings.Builder) {
 		p("VZEROUPPER")
 		p("RET")
 	}
+}
+
+// genTranspose8 writes transF32x8x16, which packs 8 rows of 16 float32 into
+// 16 groups of 8 (op(A) = A into 8-row micro-panels): dst[p·8 + r] =
+// src[r·lds + p], dst contiguous. The same stages as genTranspose, with
+// lane exchanges that pair p and p+1 in each 64-byte store.
+func genTranspose8(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	fmt.Fprintf(w, "\n// func transF32x8x16(dst *float32, src *float32, lds int)\n")
+	fmt.Fprintf(w, "TEXT ·transF32x8x16(SB), NOSPLIT, $0-24\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ lds+16(FP), R9")
+	p("SHLQ $2, R9")
+	for i := 0; i < 8; i++ {
+		p("VMOVUPS (SI), %s", z(i))
+		if i < 7 {
+			p("ADDQ R9, SI")
+		}
+	}
+	// Stage 1: Z(8+2i), Z(9+2i) = lo/hi interleave of rows 2i, 2i+1.
+	for i := 0; i < 4; i++ {
+		p("VUNPCKLPS %s, %s, %s", z(2*i+1), z(2*i), z(8+2*i))
+		p("VUNPCKHPS %s, %s, %s", z(2*i+1), z(2*i), z(9+2*i))
+	}
+	// Stage 2: u[4g+e] in Z(4g+e): element 4k+e of rows 4g..4g+3 in lane k.
+	for g := 0; g < 2; g++ {
+		t0, t1, t2, t3 := z(8+4*g), z(9+4*g), z(10+4*g), z(11+4*g)
+		p("VUNPCKLPD %s, %s, %s", t2, t0, z(4*g))
+		p("VUNPCKHPD %s, %s, %s", t2, t0, z(4*g+1))
+		p("VUNPCKLPD %s, %s, %s", t3, t1, z(4*g+2))
+		p("VUNPCKHPD %s, %s, %s", t3, t1, z(4*g+3))
+	}
+	// Stage 3: lo[e] = [u_e.L0, u_e.L1, u_{4+e}.L0, u_{4+e}.L1] in Z(8+e),
+	// hi[e] = lanes 2, 3 in Z(12+e).
+	for e := 0; e < 4; e++ {
+		p("VSHUFF32X4 $0x44, %s, %s, %s", z(4+e), z(e), z(8+e))
+		p("VSHUFF32X4 $0xEE, %s, %s, %s", z(4+e), z(e), z(12+e))
+	}
+	// Stage 4: p = 4k+e and p+1 (e even) into one store at byte 32·p.
+	for _, e := range []int{0, 2} {
+		for half, base := range []int{8, 12} {
+			a, b := z(base+e), z(base+e+1)
+			p("VSHUFF32X4 $0x88, %s, %s, Z16", b, a)
+			p("VMOVUPS Z16, %d(DI)", 32*(8*half+e))
+			p("VSHUFF32X4 $0xDD, %s, %s, Z17", b, a)
+			p("VMOVUPS Z17, %d(DI)", 32*(8*half+4+e))
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
 }

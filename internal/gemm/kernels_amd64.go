@@ -24,6 +24,11 @@ func kernF64AVX2(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, bet
 //go:noescape
 func transF32x16(dst *float32, ldd int, src *float32, lds int)
 
+// transF32x8x16 packs 8 rows of 16: dst[p·8 + r] = src[r·lds + p].
+//
+//go:noescape
+func transF32x8x16(dst *float32, src *float32, lds int)
+
 var (
 	hasAVX512 = cpu.X86.HasAVX512F
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -33,7 +38,7 @@ var (
 // element sums k in KC-sized blocks), so it is a constant of the kernel,
 // never a function of the shape or the thread count.
 var (
-	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512, trans16: transF32x16}
+	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512, trans16: transF32x16, trans8: transF32x8x16}
 	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512}
 	f32AVX2   = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
 	f64AVX2   = &config[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 120, nc: 1536, kern: kernF64AVX2}

@@ -6,8 +6,9 @@ package gemm
 
 // packA packs the mb×kb block of op(A) starting at (i0, p0) into dst as
 // ⌈mb/mr⌉ micro-panels; panel s holds, for each p in [0, kb), the mr values
-// op(A)[i0+s·mr+r, p0+p] (0 past row mb).
-func packA[F Float](dst []F, mr int, tA bool, mb, kb int, a []F, lda, i0, p0 int) {
+// op(A)[i0+s·mr+r, p0+p] (0 past row mb). tr, when not nil, packs 8 rows
+// of 16 at once (for op(A) = A with mr = 8).
+func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tA bool, mb, kb int, a []F, lda, i0, p0 int) {
 	for s := 0; s*mr < mb; s++ {
 		rows := min(mr, mb-s*mr)
 		panel := dst[s*mr*kb : (s+1)*mr*kb]
@@ -22,11 +23,18 @@ func packA[F Float](dst []F, mr int, tA bool, mb, kb int, a []F, lda, i0, p0 int
 			continue
 		}
 		// op(A)[i, p] = a[i·lda + p]: each row is a contiguous run of p.
+		src := a[(i0+s*mr)*lda+p0:]
+		pFrom := 0
+		if tr != nil && rows == 8 && mr == 8 && kb >= 16 {
+			_ = src[7*lda+kb-1] // the last element any block reads
+			for ; pFrom+16 <= kb; pFrom += 16 {
+				tr(&panel[pFrom*8], &src[pFrom], lda)
+			}
+		}
 		for r := range rows {
-			src := a[(i0+s*mr+r)*lda+p0:]
-			src = src[:kb]
-			for p, v := range src {
-				panel[p*mr+r] = v
+			row := src[r*lda+pFrom : r*lda+kb]
+			for p, v := range row {
+				panel[(pFrom+p)*mr+r] = v
 			}
 		}
 		for r := rows; r < mr; r++ {
