@@ -29,13 +29,13 @@ const PadID = 0
 // serves many goroutines.
 type Encoder[F mat.Float] struct {
 	Cfg    Config
-	Emb    layer.Embedding[F] // (V, E), key prefix+".emb.weight"
+	Emb    layer.Embedding[F] // (V, E), key prefix+".embedding.weight"
 	Layers [][]*cell.Cell[F]  // [layer][direction 0 fwd, 1 bwd]
 	drop   layer.Dropout[F]   // between layers
 }
 
 // New declares the encoder's parameters in set, in this fixed order:
-// prefix+".emb.weight", then for each layer l and direction d (fwd, bwd)
+// prefix+".embedding.weight", then for each layer l and direction d (fwd, bwd)
 // prefix+".layers.l.d.{W_ih,W_hh,b_ih,b_hh}". It returns an error if cfg is
 // invalid or vocab < 1.
 func New[F mat.Float](set *mat.Set[F], prefix string, cfg Config, vocab int) (*Encoder[F], error) {
@@ -46,7 +46,7 @@ func New[F mat.Float](set *mat.Set[F], prefix string, cfg Config, vocab int) (*E
 		return nil, fmt.Errorf("encoder: vocabulary size %d", vocab)
 	}
 	e := &Encoder[F]{Cfg: cfg, drop: layer.Dropout[F]{P: cfg.Dropout}}
-	e.Emb = layer.NewEmbedding(set, prefix+".emb", vocab, cfg.Emb, PadID)
+	e.Emb = layer.NewEmbedding(set, prefix+".embedding", vocab, cfg.Emb, PadID)
 	in := cfg.Emb
 	for l := 0; l < cfg.Layers; l++ {
 		var dirs []*cell.Cell[F]

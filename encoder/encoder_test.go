@@ -174,7 +174,7 @@ func TestParamNames(t *testing.T) {
 	if _, err := New(&set, "encoder", testConfig(cell.GRU, 2, true, 0), tV); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"encoder.emb.weight",
+	want := []string{"encoder.embedding.weight",
 		"encoder.layers.0.fwd.W_ih", "encoder.layers.0.fwd.W_hh", "encoder.layers.0.fwd.b_ih", "encoder.layers.0.fwd.b_hh",
 		"encoder.layers.0.bwd.W_ih", "encoder.layers.0.bwd.W_hh", "encoder.layers.0.bwd.b_ih", "encoder.layers.0.bwd.b_hh",
 		"encoder.layers.1.fwd.W_ih"}
