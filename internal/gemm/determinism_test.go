@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -84,4 +85,45 @@ func sameBits[F Float](got, want []F) (int, bool) {
 		}
 	}
 	return -1, true
+}
+
+// Data-parallel workers call Gemm at once, each with its own operands: each
+// must get the result it would get alone (workspaces are not shared).
+func TestConcurrentCallers(t *testing.T) {
+	defer SetThreads(Threads())
+	SetThreads(2)
+	rng := rand.New(rand.NewPCG(7, 8))
+	type call struct {
+		a, b, c, want []float32
+		lda, ldb, ldc int
+		m, n, k       int
+	}
+	calls := make([]call, 6)
+	for i := range calls {
+		m, n, k := 40+rng.IntN(200), 40+rng.IntN(300), 100+rng.IntN(400)
+		a, lda, b, ldb, c, ldc := operands[float32](rng, false, true, m, n, k, 0)
+		want := append([]float32(nil), c...)
+		Gemm(false, true, m, n, k, 1, a, lda, b, ldb, 0, want, ldc)
+		calls[i] = call{a, b, c, want, lda, ldb, ldc, m, n, k}
+	}
+	done := make(chan error)
+	for g := range calls {
+		go func() {
+			cl := calls[g]
+			for range 5 {
+				clear(cl.c)
+				Gemm(false, true, cl.m, cl.n, cl.k, 1, cl.a, cl.lda, cl.b, cl.ldb, 0, cl.c, cl.ldc)
+				if i, ok := sameBits(cl.c, cl.want); !ok {
+					done <- fmt.Errorf("caller %d: C[%d] differs when run concurrently", g, i)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range calls {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }
