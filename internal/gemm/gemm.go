@@ -9,7 +9,14 @@
 // Results are deterministic: each element of C sums its k products in the
 // same order whatever M, N, the element's position or the thread count
 // (see config), so a row of C is bit-identical whether it is computed alone
-// or in a batch of 1600, on 1 thread or on 2.
+// or in a batch of 1600, on 1 thread or on 2. The order belongs to the
+// kernel, so a CPU that runs another kernel (AVX2 rather than AVX-512, or
+// the portable one) rounds differently: bit-identity holds on one kind of
+// machine.
+//
+// One call uses up to Threads() goroutines (SetThreads; 1 by default).
+// Exp, Tanh and Sigmoid are the elementwise functions the cells need,
+// vectorised for float32 with AVX-512.
 package gemm
 
 import (
