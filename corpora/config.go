@@ -33,6 +33,15 @@ type Config struct {
 	// SkipInvalidUTF8 drops (and counts) pairs with invalid UTF-8 instead of
 	// failing on the first one (default false).
 	SkipInvalidUTF8 bool `yaml:"skip_invalid_utf8"`
+	// Text is a plain-text file, one stream of tokens, for a language model
+	// (model.type lm) instead of train/dev/test. Empty by default.
+	Text string `yaml:"text"`
+	// DevText is a held-out text for the language model's validation; when
+	// empty, the last DevFraction of Text is held out.
+	DevText string `yaml:"dev_text"`
+	// DevFraction is the share of Text, at its end, held out for validation
+	// when DevText is empty, in [0, 0.5] (default 0.1: Karpathy's 90/10).
+	DevFraction float64 `yaml:"dev_fraction"`
 }
 
 // Files names one split of a parallel corpus: Src and Tgt, or TSV (source
@@ -90,6 +99,7 @@ func DefaultConfig() Config {
 		Tokenizer:     TokenizerConfig{Joint: true, VocabSize: 8000, MinFrequency: 2},
 		MaxLen:        80,
 		Filter:        FilterConfig{MaxRatio: 9, Dedup: true},
+		DevFraction:   0.1,
 	}
 }
 
@@ -118,9 +128,19 @@ func (c *Config) Validate() error {
 	if !c.Synthetic.Valid() {
 		bad("synthetic", "%q is not one of %s", c.Synthetic, NumbersEnRu)
 	}
-	if c.Synthetic == "" {
+	if c.DevFraction < 0 || c.DevFraction > 0.5 {
+		bad("dev_fraction", "must be in [0, 0.5], not %g", c.DevFraction)
+	}
+	if c.Text != "" {
+		if c.Synthetic != "" || c.Train.Src != "" || c.Train.TSV != "" || c.Dev.Src != "" || c.Dev.TSV != "" {
+			bad("text", "a language model's text replaces train, dev and synthetic; remove those keys")
+		}
+	} else if c.DevText != "" {
+		bad("dev_text", "dev_text goes with text (a language model's corpus)")
+	}
+	if c.Text == "" && c.Synthetic == "" {
 		c.checkFiles(bad)
-	} else if len(c.Paths()) > len(c.tokenizerPaths()) {
+	} else if c.Text == "" && len(c.Paths()) > len(c.tokenizerPaths()) {
 		bad("synthetic", "%s replaces train, dev and test; remove those keys", c.Synthetic)
 	}
 	t := c.Tokenizer
@@ -193,8 +213,11 @@ func (c *Config) Paths() map[string]string {
 	for k, p := range c.tokenizerPaths() {
 		out[k] = p
 	}
+	add("text", c.Text)
+	add("dev_text", c.DevText)
 	return out
 }
+
 
 // tokenizerPaths returns the tokenizer files the section names.
 func (c *Config) tokenizerPaths() map[string]string {
