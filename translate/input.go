@@ -1,0 +1,53 @@
+package translate
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/s2s-nmt/s2s/corpora"
+)
+
+// Input turns input lines into sources.
+type Input struct {
+	// Tok is the source tokenizer.
+	Tok *corpora.Tokenizer
+	// MaxLen truncates longer sources to MaxLen subwords (the model's
+	// data.max_len); 0 is no limit.
+	MaxLen int
+	// Name names the input in warnings ("standard input", a file name).
+	Name string
+}
+
+// Source returns the source of line n (0-based; the text without its
+// line break) and the warnings it deserves, each naming the input and the
+// 1-based line: invalid UTF-8 (each bad byte is replaced by U+FFFD) and
+// truncation. A line of whitespace alone is an empty source.
+func (in *Input) Source(n int, text string) (Source, []string) {
+	var warns []string
+	text = strings.TrimSuffix(text, "\r")
+	if !utf8.ValidString(text) {
+		text = replaceInvalid(text)
+		warns = append(warns, fmt.Sprintf("%s:%d: invalid UTF-8: each bad byte replaced by U+FFFD", in.Name, n+1))
+	}
+	if strings.TrimSpace(text) == "" {
+		return Source{Line: n}, warns
+	}
+	ids := in.Tok.Encode(text)
+	if in.MaxLen > 0 && len(ids) > in.MaxLen {
+		warns = append(warns, fmt.Sprintf("%s:%d: %d subwords, more than the model's data.max_len %d: truncated to the first %d",
+			in.Name, n+1, len(ids), in.MaxLen, in.MaxLen))
+		ids = ids[:in.MaxLen]
+	}
+	return Source{Tokens: ids, Line: n}, warns
+}
+
+// replaceInvalid replaces every byte of s that is not part of a valid
+// UTF-8 sequence by U+FFFD, as converting to []rune does.
+func replaceInvalid(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r) // an invalid byte ranges as utf8.RuneError, one byte at a time
+	}
+	return b.String()
+}
