@@ -18,6 +18,8 @@ func TestDeterminism(t *testing.T) {
 
 func checkDeterminism[F Float](t *testing.T) {
 	defer SetThreads(Threads())
+	defer func(n int) { minParallelMACs = n }(minParallelMACs)
+	minParallelMACs = 0 // split even these small shapes
 	rng := rand.New(rand.NewPCG(3, 4))
 	// k = 600 spans three k blocks; m and n are not multiples of any tile.
 	// Goroutines split the first and third along N, the others along M
@@ -91,6 +93,8 @@ func sameBits[F Float](got, want []F) (int, bool) {
 // must get the result it would get alone (workspaces are not shared).
 func TestConcurrentCallers(t *testing.T) {
 	defer SetThreads(Threads())
+	defer func(n int) { minParallelMACs = n }(minParallelMACs)
+	minParallelMACs = 0
 	SetThreads(2)
 	rng := rand.New(rand.NewPCG(7, 8))
 	type call struct {

@@ -167,9 +167,10 @@ func (j *job[F]) runChunk(i int) {
 // read in place rather than packed.
 var directMaxM = 128
 
-// minParallelFlops is the smallest m·n·k worth a second goroutine: below it
-// the hand-off (a few µs) costs more than it saves.
-const minParallelFlops = 1 << 18
+// minParallelMACs is the smallest m·n·k worth a second goroutine: 2M
+// multiply-adds take ~10 µs on one core, a hand-off a few µs. (A variable
+// for the tests.)
+var minParallelMACs = 1 << 21
 
 // splitAlongN says whether to give each goroutine a range of columns rather
 // than rows. Each goroutine packs all of the operand the split does not
@@ -185,7 +186,7 @@ func splitAlongN[F Float](pr problem[F], threads, ntiles, mtiles int) bool {
 func (cf *config[F]) gemm(pr problem[F], threads int) {
 	ntiles := (pr.n + cf.nr - 1) / cf.nr
 	mtiles := (pr.m + cf.mr - 1) / cf.mr
-	if threads > 1 && pr.m*pr.n*pr.k >= minParallelFlops && max(ntiles, mtiles) > 1 {
+	if threads > 1 && pr.m*pr.n*pr.k >= minParallelMACs && max(ntiles, mtiles) > 1 {
 		j, _ := cf.jobs.Get().(*job[F])
 		if j == nil {
 			j = new(job[F])
