@@ -1,0 +1,273 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
+	"github.com/s2s-nmt/s2s/internal/layer"
+	"github.com/s2s-nmt/s2s/internal/modeldir"
+	"github.com/s2s-nmt/s2s/translate"
+	"github.com/urfave/cli/v2"
+)
+
+func init() {
+	register(newTranslateCommand())
+	translateTestSet = translateTestFile
+}
+
+// translateArgs are the flags of s2s translate; nil pointers were not
+// given and take the model config's defaults.
+type translateArgs struct {
+	model, input, output string
+	beam, nbest          int
+	alpha, maxLenRatio   *float64
+	batchSize, threads   int
+	greedy, sample       bool
+	temperature          float64
+	topK                 int
+	seed                 uint64
+	alignments           string
+	scores               bool
+}
+
+func newTranslateCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "translate",
+		Usage: "translate text, one sentence per line, with beam search, greedy search or sampling",
+		Description: "Reads standard input (or -i FILE) and writes exactly one line per input line (N with --nbest N),\n" +
+			"in order, as the input arrives. Defaults for --beam, --alpha and --max-len-ratio come from\n" +
+			"the model config's translate section. --model takes a run directory, a checkpoint inside\n" +
+			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)"},
+			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "input `FILE` (default standard input)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`, written atomically (default standard output)"},
+			&cli.IntFlag{Name: "beam", Usage: "beam size (default: the config's, 5)"},
+			&cli.IntFlag{Name: "nbest", Usage: "print the `N` best hypotheses per sentence in Marian's n-best format"},
+			&cli.Float64Flag{Name: "alpha", Usage: "length normalisation: score / length^alpha (default: the config's, 1.0)"},
+			&cli.Float64Flag{Name: "max-len-ratio", Usage: "output length bound: ratio × source length + max_len_extra"},
+			&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (default: the config's, 32)"},
+			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)"},
+			&cli.BoolFlag{Name: "greedy", Usage: "greedy search"},
+			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)"},
+			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T > 0"},
+			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))"},
+			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)"},
+			&cli.BoolFlag{Name: "scores", Usage: "append the log-probability and normalised score to each line"},
+		},
+		Action: func(c *cli.Context) error {
+			a, err := parseTranslateArgs(c)
+			if err != nil {
+				return err
+			}
+			return runTranslate(a, c.App.Reader, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+// parseTranslateArgs reads the flags and checks what can be checked
+// without the model.
+func parseTranslateArgs(c *cli.Context) (translateArgs, error) {
+	a := translateArgs{model: c.String("model"), input: c.String("input"), output: c.String("output"),
+		beam: c.Int("beam"), nbest: c.Int("nbest"), batchSize: c.Int("batch-size"), threads: c.Int("threads"),
+		greedy: c.Bool("greedy"), sample: c.Bool("sample"), temperature: c.Float64("temperature"),
+		topK: c.Int("top-k"), seed: c.Uint64("seed"), alignments: c.String("alignments"), scores: c.Bool("scores")}
+	for name, p := range map[string]**float64{"alpha": &a.alpha, "max-len-ratio": &a.maxLenRatio} {
+		if c.IsSet(name) {
+			v := c.Float64(name)
+			*p = &v
+		}
+	}
+	if c.NArg() > 0 {
+		return a, usagef("translate takes no arguments (got %q): read a file with -i FILE", c.Args().First())
+	}
+	sampling := c.IsSet("temperature") || c.IsSet("top-k") || c.IsSet("seed")
+	switch {
+	case a.greedy && a.sample:
+		return a, usagef("translate: --greedy and --sample exclude each other")
+	case sampling && !a.sample:
+		return a, usagef("translate: --temperature, --top-k and --seed go with --sample")
+	case (a.greedy || a.sample) && c.IsSet("beam"):
+		return a, usagef("translate: --beam is for beam search, not --greedy or --sample")
+	case a.greedy && a.nbest > 1:
+		return a, usagef("translate: greedy search finds one hypothesis: --nbest %d needs beam search or --sample", a.nbest)
+	case c.IsSet("beam") && a.beam < 1, c.IsSet("nbest") && a.nbest < 1,
+		c.IsSet("batch-size") && a.batchSize < 1, a.threads < 0, a.topK < 0:
+		return a, usagef("translate: --beam, --nbest and --batch-size must be ≥ 1; --threads and --top-k ≥ 0")
+	case !translate.Alignment(a.alignments).Valid():
+		return a, usagef("translate: --alignments %q is not one of hard, soft", a.alignments)
+	}
+	return a, nil
+}
+
+// options returns the search options: the model config's, overridden by
+// the flags.
+func (a translateArgs) options(m *modeldir.Model[float32]) (translate.Options, error) {
+	o := translate.FromConfig(m.Config.Translate)
+	switch {
+	case a.greedy:
+		o.Mode = translate.Greedy
+	case a.sample:
+		o.Mode, o.Temperature, o.TopK, o.Seed = translate.Sample, a.temperature, a.topK, a.seed
+	}
+	if a.beam > 0 {
+		o.Beam = a.beam
+	}
+	o.NBest = max(a.nbest, 1)
+	if a.alpha != nil {
+		o.Alpha = *a.alpha
+	}
+	if a.maxLenRatio != nil {
+		o.MaxLenRatio = *a.maxLenRatio
+	}
+	o.Alignments = a.alignments != ""
+	if o.Mode == translate.Beam && o.NBest > o.Beam {
+		return o, usagef("translate: --nbest %d is more than the beam size %d: pass --beam %d", o.NBest, o.Beam, o.NBest)
+	}
+	if o.Alignments && m.Net.Dec.Cfg.Attention == layer.NoAttention {
+		return o, fmt.Errorf("translate: --alignments: the model %s has no attention", m.Dir)
+	}
+	if err := o.Validate(); err != nil {
+		return o, usageError{fmt.Errorf("translate: %w", err)}
+	}
+	return o, nil
+}
+
+// runTranslate does s2s translate.
+func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) error {
+	if a.threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
+	}
+	m, err := modeldir.Open[float32](a.model)
+	if err != nil {
+		return err
+	}
+	opt, err := a.options(m)
+	if err != nil {
+		return err
+	}
+	s := newStream(m, opt, a.batchSize, stderr)
+	s.Format.NBest, s.Format.Align, s.Format.Scores = a.nbest > 0, translate.Alignment(a.alignments), a.scores
+	in, name := stdin, "standard input"
+	if a.input != "" && a.input != "-" {
+		f, err := os.Open(a.input)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in, name = f, a.input
+	}
+	s.Input.Name = name
+	if a.output == "" || a.output == "-" {
+		return s.Run(in, stdout)
+	}
+	return runToFile(s, in, a.output)
+}
+
+// newStream returns a stream over m with opt, batches of batchSize (0:
+// the config's) and one worker per core.
+func newStream(m *modeldir.Model[float32], opt translate.Options, batchSize int, warn io.Writer) *translate.Stream[float32] {
+	if batchSize < 1 {
+		batchSize = m.Config.Translate.BatchSize
+	}
+	return &translate.Stream[float32]{
+		Model: m.Net, Options: opt, BatchSize: batchSize, Workers: runtime.GOMAXPROCS(0), Warn: warn,
+		Format: translate.Format{Src: m.Src, Tgt: m.Tgt},
+		Input:  translate.Input{Tok: m.Src, MaxLen: m.Config.Data.MaxLen},
+	}
+}
+
+// runToFile runs s into path atomically: the file appears complete, or
+// not at all.
+func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := s.Run(in, f); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// translateTestFile is eval's translateTestSet: it translates the test
+// set of the model in dir (runs/latest when "") with its best weights and
+// beam size beam (0: the config's), writes runs/<name>/test.hyp
+// atomically and returns it with the reference files.
+func translateTestFile(dir string, beam int, log io.Writer) (testSet, error) {
+	m, err := modeldir.Open[float32](dir)
+	if errors.Is(err, modeldir.ErrNoModel) {
+		return testSet{}, fmt.Errorf("translating the test set needs a trained model: %s does not exist here; "+
+			"train one first with `s2s train CONFIG`, pass --model DIR, or score a translation with --ref REF [--hyp HYP]", modeldir.Latest)
+	}
+	if err != nil {
+		return testSet{}, err
+	}
+	src, refs, err := testFiles(m)
+	if err != nil {
+		return testSet{}, err
+	}
+	opt := translate.FromConfig(m.Config.Translate)
+	if beam > 0 {
+		opt.Beam = beam
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return testSet{}, err
+	}
+	defer f.Close()
+	s := newStream(m, opt, 0, log)
+	s.Input.Name = src
+	hyp := filepath.Join(m.RunDir, "test.hyp")
+	if err := runToFile(s, f, hyp); err != nil {
+		return testSet{}, err
+	}
+	fmt.Fprintf(log, "translated %s with %s (beam %d) into %s\n", src, m.Dir, opt.Beam, hyp)
+	return testSet{Hyp: hyp, Refs: refs}, nil
+}
+
+// testFiles returns the test source and references of m's config: the
+// data.test files, or for a synthetic corpus the test split prepare wrote
+// under the run's data/ (written now if it is missing).
+func testFiles(m *modeldir.Model[float32]) (string, []string, error) {
+	d := m.Config.Data
+	switch {
+	case d.Test.Src != "" && len(d.Test.Refs) > 0:
+		return d.Test.Src, d.Test.Refs, nil
+	case d.Synthetic == corpora.NumbersEnRu:
+		dir := filepath.Join(m.RunDir, "data", fmt.Sprintf("%s-seed%d", d.Synthetic, d.SyntheticSeed))
+		src, ref := filepath.Join(dir, "test."+d.SrcLang), filepath.Join(dir, "test."+d.TgtLang)
+		if _, err := os.Stat(src); err == nil {
+			return src, []string{ref}, nil
+		}
+		return src, []string{ref}, writeSyntheticTest(d.SyntheticSeed, src, ref)
+	}
+	return "", nil, fmt.Errorf("%s: no data.test.src with data.test.refs to translate and score: "+
+		"add them to the config, or score a translation with s2s eval --ref REF [--hyp HYP]",
+		filepath.Join(m.RunDir, modeldir.ConfigFile))
+}
+
+// writeSyntheticTest writes the numbers corpus's test split.
+func writeSyntheticTest(seed uint64, src, ref string) error {
+	var s, t strings.Builder
+	for _, p := range corpora.NumbersEnRuCorpus(seed).Test {
+		s.WriteString(p.Src + "\n")
+		t.WriteString(p.Tgt + "\n")
+	}
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(src, []byte(s.String()), 0o644); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(ref, []byte(t.String()), 0o644)
+}
