@@ -38,7 +38,9 @@ func (d *Decoder[F]) Backward(w *Work[F], enc Encoded[F], g Grads[F], gradScale 
 	if d.attends() {
 		d.Att.KeysBackward(g.Out, w.dkeys, enc.Out)
 	}
-	d.bridgeBackward(w.dh0, w.h0, enc.Final, g.Final)
+	if !w.given { // a given initial state gets no gradient (truncated BPTT)
+		d.bridgeBackward(w.dh0, w.h0, enc.Final, g.Final)
+	}
 }
 
 // attendBackward backpropagates from datt through dropout, the attentional

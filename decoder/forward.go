@@ -34,6 +34,13 @@ type Options struct {
 // returns the loss summed over the n non-pad target tokens. w keeps what
 // Backward needs. It panics on inconsistent shapes.
 func (d *Decoder[F]) Forward(w *Work[F], enc Encoded[F], tgt Target, opt Options) (loss float64, n int) {
+	w.given = false
+	return d.forward(w, enc, tgt, opt)
+}
+
+// forward is Forward from the bridge or, when w.given is set (ForwardFrom),
+// from the initial states in w.h0s and w.c0s.
+func (d *Decoder[F]) forward(w *Work[F], enc Encoded[F], tgt Target, opt Options) (loss float64, n int) {
 	B, T := tgt.B, tgt.T
 	if len(tgt.In) != B*T || len(tgt.Out) != B*T || len(enc.Lens) != B || enc.Out.Rows != B*enc.S {
 		panic("decoder: Forward shape mismatch")

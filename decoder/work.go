@@ -23,6 +23,9 @@ type Work[F mat.Float] struct {
 	tr      [][]cell.Trace[F] // [l][t]
 	sc      []cell.Scratch[F] // [l]
 	h0      mat.Mat[F]        // (B, H) initial h (and c) of every layer
+	given   bool              // the initial states are h0s and c0s (ForwardFrom), not h0
+	h0s     []mat.Mat[F]      // [l] (B, H) given initial h
+	c0s     []mat.Mat[F]      // [l] (B, H) given initial c (LSTM only)
 
 	keys    mat.Mat[F]         // (B·S, D) attention keys
 	mem     layer.Memory[F]    // the encoder outputs as attention memory
@@ -94,8 +97,11 @@ func (w *Work[F]) resize(d *Decoder[F], B, T, S int) {
 func (w *Work[F]) rows(m mat.Mat[F], t int) mat.Mat[F] { return m.Slice(t*w.B, (t+1)*w.B) }
 
 // prev returns layer l's state before step t: h (B, H) and, for an LSTM,
-// c (B, H); at t = 0 both are h0.
+// c (B, H); at t = 0 both are h0, or the given initial states.
 func (w *Work[F]) prev(l, t int) (h, c mat.Mat[F]) {
+	if t == 0 && w.given {
+		return w.h0s[l], w.c0s[l]
+	}
 	if t == 0 {
 		return w.h0, w.h0
 	}

@@ -7,26 +7,33 @@ import (
 
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
+	"github.com/s2s-nmt/s2s/internal/layer"
 )
 
-// Type names a model: seq2seq (encoder–decoder); lm comes later.
+// Type names a model: seq2seq (encoder–decoder) or lm (a recurrent
+// language model: the decoder alone).
 type Type string
 
 // The model types.
 const (
 	TypeSeq2Seq Type = "seq2seq"
+	TypeLM      Type = "lm"
 )
 
-// Valid reports whether t is a known type.
-func (t Type) Valid() bool { return t == TypeSeq2Seq }
+// Types lists the valid types, for messages.
+var Types = []Type{TypeSeq2Seq, TypeLM}
+
+// Valid reports whether t is one of Types.
+func (t Type) Valid() bool { return t == TypeSeq2Seq || t == TypeLM }
 
 // Config is the `model` section of an experiment file.
 type Config struct {
-	// Type is seq2seq. Default seq2seq.
+	// Type is seq2seq or lm. Default seq2seq.
 	Type Type `yaml:"type"`
-	// Encoder is the source side.
+	// Encoder is the source side; ignored (not validated) for an lm.
 	Encoder encoder.Config `yaml:"encoder"`
-	// Decoder is the target side.
+	// Decoder is the target side; for an lm the whole network, which must
+	// have attention none, bridge none and input_feeding false.
 	Decoder decoder.Config `yaml:"decoder"`
 	// InitScale, when > 0, initialises every weight from U(−InitScale,
 	// InitScale) (OpenNMT's param_init); 0 keeps PyTorch's per-layer
@@ -57,11 +64,16 @@ func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
 func (c *Config) Validate() error {
 	var errs []error
 	if !c.Type.Valid() {
-		errs = append(errs, &FieldError{"type", fmt.Sprintf("%q is not one of [%s]", c.Type, TypeSeq2Seq)})
+		errs = append(errs, &FieldError{"type", fmt.Sprintf("%q is not one of %v", c.Type, Types)})
 	}
-	errs = append(errs, under("encoder", c.Encoder.Validate())...)
-	errs = append(errs, under("decoder", c.Decoder.Validate())...)
-	errs = append(errs, under("decoder", c.Decoder.ValidateMemory(c.Encoder.OutDim()))...)
+	if c.Type == TypeLM {
+		errs = append(errs, under("decoder", c.Decoder.Validate())...)
+		errs = append(errs, c.validateLM()...)
+	} else {
+		errs = append(errs, under("encoder", c.Encoder.Validate())...)
+		errs = append(errs, under("decoder", c.Decoder.Validate())...)
+		errs = append(errs, under("decoder", c.Decoder.ValidateMemory(c.Encoder.OutDim()))...)
+	}
 	if !(c.InitScale >= 0) {
 		errs = append(errs, &FieldError{"init_scale", fmt.Sprintf("%v must be ≥ 0", c.InitScale)})
 	}
@@ -80,4 +92,21 @@ func under(prefix string, errs []error) []error {
 		out[i] = &FieldError{strings.TrimSuffix(prefix+"."+key, "."), msg}
 	}
 	return out
+}
+
+// validateLM returns the errors of a decoder that cannot be a language
+// model: it has no source to attend to or bridge from.
+func (c *Config) validateLM() []error {
+	var errs []error
+	d := c.Decoder
+	if d.Attention != layer.NoAttention {
+		errs = append(errs, &FieldError{"decoder.attention", fmt.Sprintf("%q: a language model has no source to attend to; set attention: none", d.Attention)})
+	}
+	if d.Bridge != decoder.BridgeNone {
+		errs = append(errs, &FieldError{"decoder.bridge", fmt.Sprintf("%q: a language model has no encoder state to bridge from; set bridge: none", d.Bridge)})
+	}
+	if d.InputFeeding {
+		errs = append(errs, &FieldError{"decoder.input_feeding", "true: a language model has no attentional vector to feed; set input_feeding: false"})
+	}
+	return errs
 }
