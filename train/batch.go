@@ -32,12 +32,3 @@ func fillBatch(dst *model.Batch, src, tgt [][]int32, idx []int) {
 		dst.TgtLen = append(dst.TgtLen, len(tgt[i])+1)
 	}
 }
-
-// batchTokens counts the target tokens (with EOS) a batch trains on.
-func batchTokens(b *model.Batch) int {
-	n := 0
-	for _, l := range b.TgtLen {
-		n += l
-	}
-	return n
-}

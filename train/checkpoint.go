@@ -46,7 +46,7 @@ func stepDir(runDir string, step int) string {
 // saveCheckpoint writes weights, optimizer slabs and state into a new
 // checkpoint directory atomically: everything goes into a temporary
 // directory with a manifest of SHA-256 sums, which is then renamed.
-func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extra[float32], st State) (string, error) {
+func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extra[float32], st State, extra func(dir string) error) (string, error) {
 	final := stepDir(runDir, st.Step)
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
@@ -64,6 +64,9 @@ func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extr
 		return fail(err)
 	}
 	if err := saveSlabs(filepath.Join(tmp, OptimizerFile), set, opt); err != nil {
+		return fail(err)
+	}
+	if err := extra(tmp); err != nil {
 		return fail(err)
 	}
 	js, _ := json.MarshalIndent(st, "", "  ")

@@ -7,48 +7,34 @@ import (
 	"time"
 
 	"github.com/s2s-nmt/s2s/internal/optim"
-	"github.com/s2s-nmt/s2s/model"
 )
 
-// update is one optimizer step: the batches it accumulates over.
-type update struct {
-	batches []*model.Batch
-	tokens  int  // target tokens over all batches
-	epoch   int  // epoch of the last batch
-	newEp   bool // the data wrapped into a new epoch
-}
-
-// step runs one update: forward/backward over every batch of u on all
-// workers, reduce, clip, schedule, optimizer step. It returns the loss per
-// target token and the gradient norm before clipping.
-func (t *Trainer) step(u *update) (loss, norm float64, err error) {
+// step runs one update of tokens target tokens: forward/backward over the
+// loaded data on all workers, reduce, clip, schedule, optimizer step. It
+// returns the loss per target token and the gradient norm before clipping.
+func (t *Trainer) step(tokens, epoch int) (loss, norm float64, err error) {
 	c := t.cfg.Training
 	st := &t.state
-	t.pool.zeroGrad()
-	scale := float32(1 / float64(u.tokens))
-	var sum float64
-	for _, b := range u.batches {
-		l, _ := t.pool.run(b, passOptions{
-			seed: c.Seed, step: uint64(st.Step + 1), gradScale: scale,
-			labelSmoothing: c.LabelSmoothing, teacherForcing: teacherForcing(c, st.Step+1), train: true,
-		})
-		sum += l
-	}
-	loss = sum / float64(u.tokens)
+	reps := t.task.replicas()
+	zeroGrads(reps)
+	sum := t.task.pass(passOptions{
+		seed: c.Seed, step: uint64(st.Step + 1), gradScale: float32(1 / float64(tokens)),
+		labelSmoothing: c.LabelSmoothing, teacherForcing: teacherForcing(c, st.Step+1), train: true,
+	})
+	loss = sum / float64(tokens)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, 0, fmt.Errorf("step %d: loss is %v; training stopped (the last good checkpoint is kept; try a lower training.learning_rate or training.clip_norm)", st.Step+1, loss)
 	}
-	t.pool.reduce()
-	set := t.model.Params()
+	reduceGrads(reps)
+	set := t.task.params()
 	norm = optim.ClipGradNorm(set.G, c.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return loss, norm, fmt.Errorf("step %d: gradient norm is %v; training stopped (the last good checkpoint is kept)", st.Step+1, norm)
 	}
-	lr := lrAt(c, st.Step+1, st.Plateau.Base)
-	t.opt.Step(set.W, set.G, lr)
+	t.opt.Step(set.W, set.G, lrAt(c, st.Step+1, st.Plateau.Base))
 	st.Step++
-	st.Tokens += int64(u.tokens)
-	st.Epoch = u.epoch
+	st.Tokens += int64(tokens)
+	st.Epoch = epoch
 	return loss, norm, nil
 }
 
@@ -70,16 +56,13 @@ func (t *Trainer) loop(ctx context.Context) error {
 			return nil
 		default:
 		}
-		u, err := t.next()
-		if err != nil {
-			return err
-		}
-		if u == nil {
+		tokens, epoch, ok := t.task.next()
+		if !ok {
 			t.stopReason = fmt.Sprintf("reached training.epochs = %d", c.Epochs)
 			return nil
 		}
 		t0 := time.Now()
-		loss, norm, err := t.step(u)
+		loss, norm, err := t.step(tokens, epoch)
 		if err != nil {
 			return err
 		}
@@ -89,7 +72,7 @@ func (t *Trainer) loop(ctx context.Context) error {
 		}
 		ev := Event{Event: "train", Step: t.state.Step, Epoch: t.state.Epoch, Loss: loss,
 			LR: lrAt(c, t.state.Step, t.state.Plateau.Base), GradNorm: norm,
-			TokPerS: float64(u.tokens) / time.Since(t0).Seconds()}
+			TokPerS: float64(tokens) / time.Since(t0).Seconds()}
 		if err := t.afterStep(ev, limit); err != nil {
 			return err
 		}

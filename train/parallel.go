@@ -4,12 +4,12 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/model"
 )
 
-// worker is one data-parallel replica: it shares the master's weights,
-// owns its gradient slab and workspace, and trains on its share of a batch.
+// worker is one data-parallel replica of a translation model: it shares
+// the master's weights, owns its gradient slab and workspace, and trains on
+// its share of a batch.
 type worker struct {
 	m    *model.Seq2Seq[float32]
 	ws   *model.Workspace[float32]
@@ -18,18 +18,15 @@ type worker struct {
 	ntok int         // target tokens of the last pass
 }
 
-// pool runs the workers of a trainer. Worker 0 is the master model itself;
-// the others are replicas whose gradients are added into the master's in
-// worker order, so the result never depends on timing.
-type pool struct {
-	workers []*worker
-	master  *mat.Set[float32]
-}
+// pool runs the workers of a translation model. Worker 0 is the master
+// model itself; the others are replicas whose gradients are added into the
+// master's in worker order, so the result never depends on timing.
+type pool struct{ workers []*worker }
 
 // newPool builds n workers around master. newReplica must build a model of
 // the same configuration (its weights are replaced by the master's).
 func newPool(master *model.Seq2Seq[float32], n int, newReplica func() (*model.Seq2Seq[float32], error)) (*pool, error) {
-	p := &pool{master: master.Params()}
+	p := &pool{}
 	for i := range n {
 		m := master
 		if i > 0 {
@@ -37,7 +34,7 @@ func newPool(master *model.Seq2Seq[float32], n int, newReplica func() (*model.Se
 			if err != nil {
 				return nil, err
 			}
-			r.Params().ShareWeights(p.master)
+			r.Params().ShareWeights(master.Params())
 			m = r
 		}
 		p.workers = append(p.workers, &worker{m: m, ws: m.NewWorkspace()})
@@ -54,27 +51,28 @@ type passOptions struct {
 	train          bool // false: forward only (validation loss)
 }
 
+// workerRng is worker i's dropout and sampling stream for an update.
+func workerRng(o passOptions, i int) *rand.Rand {
+	return rand.New(rand.NewPCG(o.seed, o.step<<8|uint64(i)))
+}
+
 // run splits b over the workers, runs forward (and backward) in parallel,
 // and returns the summed loss and token count. Gradients land in each
-// worker's own slab; call reduce afterwards.
+// worker's own slab; reduce them afterwards.
 func (p *pool) run(b *model.Batch, o passOptions) (float64, int) {
 	n := min(len(p.workers), b.B)
 	var wg sync.WaitGroup
 	for i := range n {
 		w := p.workers[i]
-		lo, hi := i*b.B/n, (i+1)*b.B/n
-		sliceBatch(&w.part, b, lo, hi)
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			opts := model.Options{Smoothing: o.labelSmoothing, SampleProb: 1 - o.teacherForcing}
+		sliceBatch(&w.part, b, i*b.B/n, (i+1)*b.B/n)
+		wg.Go(func() {
 			if !o.train {
 				w.loss, w.ntok = w.m.Eval(w.ws, &w.part)
 				return
 			}
-			opts.Rng = rand.New(rand.NewPCG(o.seed, o.step<<8|uint64(i)))
+			opts := model.Options{Rng: workerRng(o, i), Smoothing: o.labelSmoothing, SampleProb: 1 - o.teacherForcing}
 			w.loss, w.ntok = w.m.Loss(w.ws, &w.part, o.gradScale, opts)
-		}(i)
+		})
 	}
 	wg.Wait()
 	var loss float64
@@ -84,23 +82,6 @@ func (p *pool) run(b *model.Batch, o passOptions) (float64, int) {
 		ntok += p.workers[i].ntok
 	}
 	return loss, ntok
-}
-
-// zeroGrad clears every worker's gradients.
-func (p *pool) zeroGrad() {
-	for _, w := range p.workers {
-		w.m.Params().ZeroGrad()
-	}
-}
-
-// reduce adds the replicas' gradients into the master's, in worker order.
-func (p *pool) reduce() {
-	g := p.master.G
-	for _, w := range p.workers[1:] {
-		for j, v := range w.m.Params().G {
-			g[j] += v
-		}
-	}
 }
 
 // sliceBatch copies rows [lo, hi) of b into dst, trimming the padding to

@@ -18,10 +18,9 @@ func (t *Trainer) checkpoint() error {
 	if t.lastCkpt == stepDir(t.opts.RunDir, t.state.Step) {
 		return nil
 	}
-	pos, _ := json.Marshal(t.data.batcher.Position())
-	t.state.Data = pos
+	t.state.Data = t.task.position()
 	t.state.OptStep = int(t.opt.Steps())
-	dir, err := saveCheckpoint(t.opts.RunDir, t.model.Params(), t.optSlabs(), t.state)
+	dir, err := saveCheckpoint(t.opts.RunDir, t.task.params(), t.optSlabs(), t.state, t.task.saveExtra)
 	if err != nil {
 		return err
 	}
@@ -40,12 +39,12 @@ func (t *Trainer) checkpoint() error {
 
 // saveBest writes the current weights as the run's model.safetensors.
 func (t *Trainer) saveBest() error {
-	return safetensors.SaveSet(filepath.Join(t.opts.RunDir, WeightsFile), t.model.Params(), nil)
+	return safetensors.SaveSet(filepath.Join(t.opts.RunDir, WeightsFile), t.task.params(), nil)
 }
 
 // validate runs validation, logs it, and keeps the best weights.
 func (t *Trainer) validate() error {
-	v, err := t.evaluate()
+	v, err := t.task.evaluate()
 	if err != nil {
 		return err
 	}

@@ -1,41 +1,19 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 
-	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
-	"github.com/s2s-nmt/s2s/model"
 )
 
-// setup builds the data, model, workers and optimizer, then restores the
+// setup builds the optimizer around the task's model, then restores the
 // newest checkpoint when resuming or the weights of InitFrom when
-// fine-tuning.
-func (t *Trainer) setup(data *corpora.Prepared) error {
-	if err := t.setupData(data); err != nil {
-		return err
-	}
+// fine-tuning, and opens metrics.jsonl.
+func (t *Trainer) setup() error {
 	c := t.cfg.Training
-	srcV, tgtV := data.Src.VocabSize(), data.Tgt.VocabSize()
-	newModel := func() (*model.Seq2Seq[float32], error) {
-		return model.New[float32](t.cfg.Model, srcV, tgtV, rand.New(rand.NewPCG(c.Seed, 0x5eed)))
-	}
-	var err error
-	if t.model, err = newModel(); err != nil {
-		return err
-	}
-	n := t.threads()
-	if n > 1 {
-		gemm.SetThreads(1) // the workers are the parallelism
-	}
-	if t.pool, err = newPool(t.model, n, newModel); err != nil {
-		return err
-	}
 	t.opt = t.newOptimizer()
 	t.state = State{Epoch: 1, Plateau: plateau{Base: c.LearningRate}}
 	if t.opts.Resume {
@@ -53,48 +31,23 @@ func (t *Trainer) setup(data *corpora.Prepared) error {
 			return err
 		}
 	}
+	var err error
 	t.metrics, err = openMetrics(metrics)
 	return err
 }
 
-// setupData takes the prepared corpora and makes the batcher.
-func (t *Trainer) setupData(p *corpora.Prepared) error {
-	c := t.cfg.Training
-	if p.Train == nil || p.Train.Len() == 0 {
-		return fmt.Errorf("the training corpus is empty after cleaning: nothing to train on")
+// gemmThreads makes the workers the parallelism: with several workers each
+// GEMM runs on one goroutine.
+func gemmThreads(workers int) {
+	if workers > 1 {
+		gemm.SetThreads(1)
 	}
-	d := &dataset{trainSrc: p.Train.Src, trainTgt: p.Train.Tgt, srcTok: p.Src, tgtTok: p.Tgt, testSrc: p.Test.Src}
-	if p.Test.Refs != nil {
-		d.testRefs = p.Test.Refs[0]
-	}
-	if p.Dev != nil {
-		d.devSrc, d.devTgt = p.Dev.Src, p.Dev.Tgt
-		for _, ids := range d.devTgt {
-			s, err := p.Tgt.Decode(ids)
-			if err != nil {
-				return fmt.Errorf("dev reference: %w", err)
-			}
-			d.devRefs = append(d.devRefs, s)
-		}
-	}
-	opt := corpora.BatchOptions{Seed: c.Seed}
-	if c.BatchType == Tokens {
-		opt.Tokens = c.BatchSize
-	} else {
-		opt.Sentences = c.BatchSize
-	}
-	var err error
-	if d.batcher, err = corpora.NewBatcher(p.Train, opt); err != nil {
-		return err
-	}
-	t.data = d
-	return nil
 }
 
 // newOptimizer makes the configured optimizer for the model's slab.
 func (t *Trainer) newOptimizer() optim.Optimizer[float32] {
 	c := t.cfg.Training
-	n := len(t.model.Params().W)
+	n := len(t.task.params().W)
 	if c.Optimizer == SGD {
 		return optim.NewSGD[float32](n, c.Momentum, c.WeightDecay)
 	}
@@ -112,23 +65,22 @@ func (t *Trainer) optSlabs() []safetensors.Extra[float32] {
 	return ex
 }
 
-// restore loads the newest checkpoint that verifies.
+// restore loads the newest checkpoint.
 func (t *Trainer) restore() error {
 	dirs, err := listCheckpoints(t.opts.RunDir)
 	if err != nil {
 		return err
 	}
 	dir := dirs[len(dirs)-1]
-	st, err := loadCheckpoint(dir, t.model.Params(), t.optSlabs())
+	st, err := loadCheckpoint(dir, t.task.params(), t.optSlabs())
 	if err != nil {
 		return err
 	}
-	var pos corpora.Position
-	if err := json.Unmarshal(st.Data, &pos); err != nil {
-		return fmt.Errorf("%s: data position: %w", filepath.Join(dir, StateFile), err)
-	}
-	if err := t.data.batcher.Seek(pos); err != nil {
+	if err := t.task.seek(st.Data); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, StateFile), err)
+	}
+	if err := t.task.loadExtra(dir); err != nil {
+		return err
 	}
 	t.opt.SetSteps(int64(st.OptStep))
 	t.state = st
@@ -144,7 +96,7 @@ func (t *Trainer) initFrom() error {
 	if filepath.Ext(path) != ".safetensors" {
 		path = filepath.Join(path, WeightsFile)
 	}
-	if _, err := safetensors.LoadSet(path, t.model.Params()); err != nil {
+	if _, err := safetensors.LoadSet(path, t.task.params()); err != nil {
 		return fmt.Errorf("--init-from: %w (the model must have the same architecture and vocabularies as this config)", err)
 	}
 	t.log.Info("initialised from", "weights", path)

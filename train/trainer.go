@@ -55,34 +55,18 @@ type Summary struct {
 	Checkpoint  string
 }
 
-// dataset is the encoded corpora a run trains and validates on.
-type dataset struct {
-	trainSrc, trainTgt [][]int32
-	devSrc, devTgt     [][]int32
-	devRefs            []string // raw dev targets, for BLEU
-	testSrc, testRefs  []string // raw test sources and first references, for the samples at the end
-	srcTok, tgtTok     *corpora.Tokenizer
-	batcher            *corpora.Batcher
-}
-
 // Trainer holds a run in progress.
 type Trainer struct {
-	cfg       *Spec
-	opts      Options
-	log       *slog.Logger
-	data      *dataset
-	model     *model.Seq2Seq[float32]
-	pool      *pool
-	opt       optim.Optimizer[float32]
-	state     State
-	metrics   *metricsLog
-	progress  *progress
-	logEvery  int
-	evalBatch int
-	ema       float64
-	upd       update
-	maxSrc    int // longest source in subwords (data.max_len)
-	bufs      []*model.Batch
+	cfg      *Spec
+	opts     Options
+	log      *slog.Logger
+	task     task
+	opt      optim.Optimizer[float32]
+	state    State
+	metrics  *metricsLog
+	progress *progress
+	logEvery int
+	ema      float64
 
 	stopReason  string
 	interrupted bool
@@ -99,16 +83,21 @@ func Run(ctx context.Context, cfg *Spec, data *corpora.Prepared, opts Options) (
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
-	t := &Trainer{cfg: cfg, opts: opts, log: opts.Log, logEvery: 10, evalBatch: 64, maxSrc: opts.MaxLen}
+	t := &Trainer{cfg: cfg, opts: opts, log: opts.Log, logEvery: 10}
 	if err := CheckRunDir(opts.RunDir, opts.Resume, false); err != nil {
 		return nil, err
 	}
-	if err := t.setup(data); err != nil {
+	var err error
+	if t.task, err = newS2STask(cfg, data, opts.RunDir, t.threads(), opts.MaxLen); err != nil {
+		return nil, err
+	}
+	gemmThreads(t.threads())
+	if err := t.setup(); err != nil {
 		return nil, err
 	}
 	defer t.metrics.close()
 	t.progress = newProgress(opts.Progress, t.log, cfg.Training.MaxSteps, 50)
-	err := t.loop(ctx)
+	err = t.loop(ctx)
 	t.progress.finish()
 	if err != nil {
 		return nil, err
@@ -118,7 +107,7 @@ func Run(ctx context.Context, cfg *Spec, data *corpora.Prepared, opts Options) (
 		return nil, err
 	}
 	if !sum.Interrupted {
-		if err := t.printSamples(opts.Out, opts.Samples); err != nil {
+		if err := t.task.samples(opts.Out, opts.Samples); err != nil {
 			return nil, err
 		}
 	}

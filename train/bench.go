@@ -1,0 +1,85 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/optim"
+	"github.com/s2s-nmt/s2s/model"
+)
+
+// BenchOptions are a training benchmark's: torch_ref.py's model at Shape
+// with Cell, Threads data-parallel workers, Warmup untimed steps, then
+// Steps timed ones.
+type BenchOptions struct {
+	Shape         model.RefShape
+	Cell          cell.Kind
+	Threads       int // data-parallel workers (≥ 1)
+	Warmup, Steps int
+	Seed          uint64
+}
+
+// BenchResult is what a benchmark measured.
+type BenchResult struct {
+	Params        int       // trainable parameters
+	TokensPerStep int       // target tokens of one step
+	FlopPerStep   float64   // matrix-product FLOPs of one step: 3 × forward (torch_ref.py's train_gflops_3x)
+	StepSeconds   []float64 // wall time of each timed step
+	Loss          float64   // loss per token of the last step
+}
+
+// Bench times training steps exactly as the trainer runs them (the
+// data-parallel pool, reduce, clipping to norm 1, Adam at 1e-3) on
+// torch_ref.py's random batches: four batches of fixed lengths, cycled.
+func Bench(o BenchOptions) (*BenchResult, error) {
+	if o.Threads < 1 || o.Steps < 1 || o.Warmup < 0 {
+		return nil, fmt.Errorf("bench: threads %d and steps %d must be ≥ 1, warmup %d ≥ 0", o.Threads, o.Steps, o.Warmup)
+	}
+	sh := o.Shape
+	newModel := func() (*model.Seq2Seq[float32], error) {
+		return model.New[float32](model.RefConfig(sh, o.Cell), sh.Vocab, sh.Vocab, rand.New(rand.NewPCG(o.Seed, 0x5eed)))
+	}
+	m, err := newModel()
+	if err != nil {
+		return nil, err
+	}
+	if o.Threads > 1 {
+		defer gemm.SetThreads(gemm.Threads())
+		gemm.SetThreads(1) // the workers are the parallelism, as in the trainer
+	}
+	p, err := newPool(m, o.Threads, newModel)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 1))
+	batches := make([]*model.Batch, 4)
+	for i := range batches {
+		batches[i] = model.RandomBatch(rng, sh.Vocab, sh.Batch, sh.SrcLen, sh.TgtLen)
+	}
+	set, adam := m.Params(), optim.NewAdam[float32](len(m.Params().W))
+	r := &BenchResult{Params: len(set.W), TokensPerStep: batches[0].Tokens(),
+		FlopPerStep: 3 * sh.ForwardFlops(o.Cell, sh.Batch, sh.SrcLen, sh.Batch*sh.TgtLen)}
+	for i := range o.Warmup + o.Steps {
+		b := batches[i%len(batches)]
+		start := time.Now()
+		for _, w := range p.workers {
+			w.m.Params().ZeroGrad()
+		}
+		loss, n := p.run(b, passOptions{seed: o.Seed, step: uint64(i), gradScale: 1 / float32(b.Tokens()), teacherForcing: 1, train: true})
+		for _, w := range p.workers[1:] { // in worker order, as the trainer reduces
+			for j, v := range w.m.Params().G {
+				set.G[j] += v
+			}
+		}
+		optim.ClipGradNorm(set.G, 1)
+		adam.Step(set.W, set.G, 1e-3)
+		if i >= o.Warmup {
+			r.StepSeconds = append(r.StepSeconds, time.Since(start).Seconds())
+		}
+		r.Loss = loss / float64(n)
+	}
+	return r, nil
+}
