@@ -1,6 +1,9 @@
 package gemm
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // config is one micro-kernel with its blocking.
 //
@@ -132,35 +135,49 @@ func (cf *config[F]) edge(t []F, kb int, ap, bp *F, ldb int, c []F, ldc, rows, c
 	}
 }
 
-// job splits one call across goroutines by whole tiles (see splitAlongN).
+// job splits one call across goroutines into chunks of whole tiles, along
+// N or M (see splitAlongN), which the goroutines claim in turn: one slowed
+// by another process on its core does fewer.
 type job[F Float] struct {
 	cf     *config[F]
 	pr     problem[F]
 	chunks int
 	alongN bool
+	next   atomic.Int32
 	wg     sync.WaitGroup
 }
 
-func (j *job[F]) runChunk(i int) {
+// work runs chunks until none is left.
+func (j *job[F]) work() {
 	cf, pr := j.cf, &j.pr
-	lo, hi := 0, pr.m
 	unit, total := cf.mr, pr.m
 	if j.alongN {
 		unit, total = cf.nr, pr.n
 	}
 	tiles := (total + unit - 1) / unit
-	lo = tiles * i / j.chunks * unit
-	hi = min(tiles*(i+1)/j.chunks*unit, total)
-	if lo >= hi {
-		return
+	var ws *workspace[F]
+	for {
+		i := int(j.next.Add(1)) - 1
+		if i >= j.chunks {
+			break
+		}
+		lo := tiles * i / j.chunks * unit
+		hi := min(tiles*(i+1)/j.chunks*unit, total)
+		if lo >= hi {
+			continue
+		}
+		if ws == nil {
+			ws = cf.getWorkspace()
+		}
+		if j.alongN {
+			cf.serial(ws, pr, 0, pr.m, lo, hi)
+		} else {
+			cf.serial(ws, pr, lo, hi, 0, pr.n)
+		}
 	}
-	ws := cf.getWorkspace()
-	if j.alongN {
-		cf.serial(ws, pr, 0, pr.m, lo, hi)
-	} else {
-		cf.serial(ws, pr, lo, hi, 0, pr.n)
+	if ws != nil {
+		cf.putWorkspace(ws)
 	}
-	cf.putWorkspace(ws)
 }
 
 // directMaxM is the most rows of C for which op(B), when stored k×n, is
@@ -193,12 +210,16 @@ func (cf *config[F]) gemm(pr problem[F], threads int) {
 		}
 		j.cf, j.pr = cf, pr
 		j.alongN = splitAlongN(pr, threads, ntiles, mtiles)
+		// More chunks than goroutines balance the load; each chunk packs
+		// the undivided operand again, cheap along N (op(A) is the smaller
+		// there) and less so along M.
 		if j.alongN {
-			j.chunks = min(threads, ntiles)
+			j.chunks = min(ntiles, 3*threads)
 		} else {
-			j.chunks = min(threads, mtiles)
+			j.chunks = min(mtiles, 2*threads)
 		}
-		parallel(j, j.chunks, &j.wg)
+		j.next.Store(0)
+		parallel(j, min(threads, j.chunks)-1, &j.wg)
 		j.pr = problem[F]{}
 		cf.jobs.Put(j)
 		return

@@ -24,46 +24,48 @@ func SetThreads(n int) {
 // Threads returns the number of goroutines one Gemm call may use.
 func Threads() int { return int(threads.Load()) }
 
-// chunker is a piece of work split into numbered chunks.
-type chunker interface{ runChunk(i int) }
+// worker is a job that goroutines share: each calls work, which returns
+// when nothing is left to do.
+type worker interface{ work() }
 
 type task struct {
-	job chunker
-	i   int
+	job worker
 	wg  *sync.WaitGroup
 }
 
 var (
-	workersMu sync.Mutex
-	workers   int
+	helpersMu sync.Mutex
+	helpers   int
 	tasks     = make(chan task, 256)
 )
 
-// parallel runs job.runChunk(i) for i in [0, n): chunk 0 on the calling
-// goroutine, the others on long-lived workers (started on demand, never
-// stopped), so that a call allocates nothing.
-func parallel(job chunker, n int, wg *sync.WaitGroup) {
-	workersMu.Lock()
-	for workers < n-1 {
-		workers++
-		go worker()
+// parallel runs job.work on the calling goroutine and on n long-lived
+// helpers (started on demand, never stopped, so that a call allocates
+// nothing), and returns when all are done.
+func parallel(job worker, n int, wg *sync.WaitGroup) {
+	helpersMu.Lock()
+	for helpers < n {
+		helpers++
+		go helper()
 	}
-	workersMu.Unlock()
-	wg.Add(n - 1)
-	for i := 1; i < n; i++ {
-		tasks <- task{job, i, wg}
+	helpersMu.Unlock()
+	wg.Add(n)
+	for range n {
+		tasks <- task{job, wg}
 	}
 	// The first receiver is readied into this P's next slot, where another P
 	// steals it only after a long delay (~100 µs measured); yielding lets it
 	// start at once, and this goroutine moves to the idle P.
-	runtime.Gosched()
-	job.runChunk(0)
+	if n > 0 {
+		runtime.Gosched()
+	}
+	job.work()
 	wg.Wait()
 }
 
-func worker() {
+func helper() {
 	for t := range tasks {
-		t.job.runChunk(t.i)
+		t.job.work()
 		t.wg.Done()
 	}
 }
