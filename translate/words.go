@@ -10,20 +10,21 @@ import (
 
 // Detok returns the text of ids as one output line: the tokenizer's
 // decoding with invalid UTF-8 (possible from a byte-level model) replaced
-// by U+FFFD and line breaks by spaces, so that one hypothesis stays one
-// line.
+// by U+FFFD, line breaks by spaces, so that one hypothesis stays one
+// line, and the spaces at either end trimmed (a model may start with a
+// space-prefixed piece).
 func Detok(tok *corpora.Tokenizer, ids []int32) string {
 	s, err := tok.Decode(ids)
 	if err != nil {
 		panic(err) // search only outputs ids of the vocabulary
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' {
 			return ' '
 		}
 		return r
-	}, s)
+	}, s))
 }
 
 // tokenWords maps each of ids to the whitespace-separated word of its
