@@ -115,6 +115,10 @@ type Config struct {
 	// TeacherForcingSteps is the length of the linear schedule, or k of the
 	// inverse sigmoid k/(k+exp(step/k)). Default 10000.
 	TeacherForcingSteps int `yaml:"teacher_forcing_steps"`
+	// BPTT is a language model's truncated-backpropagation length: the
+	// tokens of each stream per update, the hidden state carried across.
+	// Default 50 (Karpathy's seq_length).
+	BPTT int `yaml:"bptt"`
 	// MaxSteps stops training after this many updates; 0 = no limit. Default 0.
 	MaxSteps int `yaml:"max_steps"`
 	// Epochs stops training after this many passes; 0 = no limit. Default 0.
@@ -145,7 +149,7 @@ func Defaults() Config {
 		Schedule: Constant, DecayFactor: 0.5, DecayPatience: 2, MinLR: 1e-6,
 		ClipNorm: 1, TeacherForcing: 1, TeacherForcingMin: 1,
 		TeacherForcingSchedule: TFConstant, TeacherForcingSteps: 10000,
-		ValidEvery: 500, ValidSentences: 500, ValidMetric: BLEU,
+		BPTT: 50, ValidEvery: 500, ValidSentences: 500, ValidMetric: BLEU,
 		CheckpointEvery: 500, KeepLast: 3,
 	}
 }
@@ -194,6 +198,7 @@ func (c *Config) Validate() error {
 	positive("batch_size", c.BatchSize)
 	positive("accumulate", c.Accumulate)
 	positive("valid_every", c.ValidEvery)
+	positive("bptt", c.BPTT)
 	positive("checkpoint_every", c.CheckpointEvery)
 	positive("keep_last", c.KeepLast)
 	positive("decay_patience", c.DecayPatience)

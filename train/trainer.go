@@ -28,6 +28,13 @@ type Spec struct {
 	Translate translate.Config
 }
 
+// Data is what a run trains on: a parallel corpus for a translation
+// model, or a text stream for a language model.
+type Data struct {
+	Parallel *corpora.Prepared
+	Text     *corpora.TextData
+}
+
 // Options are what a training run needs besides its config.
 type Options struct {
 	RunDir   string       // the run directory (runs/<name>)
@@ -47,6 +54,8 @@ type Summary struct {
 	Epoch       int
 	BestBLEU    float64
 	HasBLEU     bool
+	BestLoss    float64 // best dev loss per token, when validation ranks by loss
+	HasLoss     bool
 	BestStep    int
 	Seconds     float64
 	TokPerS     float64
@@ -76,7 +85,7 @@ type Trainer struct {
 // Run trains the model described by cfg in opts.RunDir until a limit in
 // cfg.Training, a cancelled ctx (SIGINT/SIGTERM: the current step finishes
 // and a checkpoint is written), or an error.
-func Run(ctx context.Context, cfg *Spec, data *corpora.Prepared, opts Options) (*Summary, error) {
+func Run(ctx context.Context, cfg *Spec, data Data, opts Options) (*Summary, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -88,7 +97,16 @@ func Run(ctx context.Context, cfg *Spec, data *corpora.Prepared, opts Options) (
 		return nil, err
 	}
 	var err error
-	if t.task, err = newS2STask(cfg, data, opts.RunDir, t.threads(), opts.MaxLen); err != nil {
+	switch {
+	case cfg.Model.Type == model.TypeLM && data.Text != nil:
+		cfg.Training.ValidMetric = Loss // an LM has no BLEU: best by dev loss
+		t.task, err = newLMTask(cfg, data.Text, opts.RunDir, t.threads())
+	case cfg.Model.Type != model.TypeLM && data.Parallel != nil:
+		t.task, err = newS2STask(cfg, data.Parallel, opts.RunDir, t.threads(), opts.MaxLen)
+	default:
+		err = fmt.Errorf("model.type %s needs %s", cfg.Model.Type, map[bool]string{true: "data.text (a plain-text file)", false: "a parallel corpus (data.train or data.synthetic)"}[cfg.Model.Type == model.TypeLM])
+	}
+	if err != nil {
 		return nil, err
 	}
 	gemmThreads(t.threads())
@@ -166,6 +184,9 @@ func (t *Trainer) finish() (*Summary, error) {
 	}
 	if t.cfg.Training.ValidMetric == BLEU && st.Plateau.HasBest {
 		s.BestBLEU, s.HasBLEU = st.Plateau.Best, true
+	}
+	if t.cfg.Training.ValidMetric == Loss && st.Plateau.HasBest {
+		s.BestLoss, s.HasLoss = st.Plateau.Best, true
 	}
 	_ = t.metrics.write(Event{Event: "end", Step: st.Step, Epoch: st.Epoch, BLEU: s.BestBLEU, HasBLEU: s.HasBLEU})
 	return s, nil

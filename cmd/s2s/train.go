@@ -14,6 +14,7 @@ import (
 
 	"github.com/s2s-nmt/s2s/configs"
 	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/train"
 	"github.com/urfave/cli/v2"
 )
@@ -98,7 +99,12 @@ func runTrain(ctx context.Context, a trainArgs, out, logw io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	data, err := corpora.Prepare(cfg.Data, runDir, log)
+	var data train.Data
+	if cfg.Model.Type == model.TypeLM {
+		data.Text, err = corpora.PrepareText(cfg.Data, runDir, log)
+	} else {
+		data.Parallel, err = corpora.Prepare(cfg.Data, runDir, log)
+	}
 	if err != nil {
 		return err
 	}
@@ -122,6 +128,9 @@ func printSummary(w io.Writer, runDir string, s *train.Summary, wall time.Durati
 		return err
 	}
 	best := "no validation ran"
+	if s.HasLoss {
+		best = fmt.Sprintf("best dev loss %.4f at step %d", s.BestLoss, s.BestStep)
+	}
 	if s.HasBLEU {
 		best = fmt.Sprintf("best dev BLEU %.2f at step %d", s.BestBLEU, s.BestStep)
 	}
