@@ -35,6 +35,9 @@ type Seq2Seq[F mat.Float] struct {
 // rows of the embeddings are zero. It returns an error for an invalid
 // config or vocabulary.
 func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2Seq[F], error) {
+	if cfg.Type == TypeLM {
+		return nil, fmt.Errorf("model: type %s is a language model (no encoder); build it with NewLM", TypeLM)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
