@@ -39,8 +39,9 @@ type Config struct {
 	// Translate holds the search defaults of translate and eval.
 	Translate translate.Config `yaml:"translate"`
 
-	file string     // where the config was read from, for messages
-	root *yaml.Node // its parsed document, for line numbers
+	file string            // where the config was read from, for messages
+	sets map[string]string // key → "key=value" of each --set, for messages
+	root *yaml.Node        // its parsed document, for line numbers
 }
 
 // Default returns the configuration with every section's defaults.

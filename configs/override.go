@@ -62,5 +62,9 @@ func (c *Config) Set(kv string) error {
 	if err := yaml.Unmarshal([]byte(val), v.Addr().Interface()); err != nil {
 		return fmt.Errorf("--set %s: %s", kv, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  line 1: "))
 	}
+	if c.sets == nil {
+		c.sets = map[string]string{}
+	}
+	c.sets[key] = kv
 	return nil
 }

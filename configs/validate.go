@@ -80,6 +80,9 @@ func (c *Config) CheckFiles() error {
 
 // at places a problem at key's line in the config file.
 func (c *Config) at(key, problem string) error {
+	if kv, ok := c.sets[stripIndex(key)]; ok {
+		return fmt.Errorf("--set %s: %s", kv, problem)
+	}
 	place := c.file
 	if line := lineOf(c.root, stripIndex(key)); line > 0 {
 		place = fmt.Sprintf("%s:%d", c.file, line)

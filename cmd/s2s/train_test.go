@@ -76,3 +76,11 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Fatalf("intersperse: %q, want %q", got, want)
 	}
 }
+
+func TestTrainSetValidationNamesTheSet(t *testing.T) {
+	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
+	err := runTrain(context.Background(), trainArgs{config: cfg, workDir: t.TempDir(), sets: []string{"model.encoder.cell=lstmm"}}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.HasPrefix(err.Error(), "--set model.encoder.cell=lstmm: ") {
+		t.Fatalf("got %v, want the error to name the --set", err)
+	}
+}
