@@ -36,7 +36,7 @@ type Seq2Seq[F mat.Float] struct {
 // config or vocabulary.
 func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2Seq[F], error) {
 	if cfg.Type == TypeLM {
-		return nil, fmt.Errorf("model: type %s is a language model (no encoder); build it with NewLM", TypeLM)
+		return nil, fmt.Errorf("model: type %s is a language model, with no encoder; this needs a translation model (type %s); NewLM builds a language model", TypeLM, TypeSeq2Seq)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
