@@ -111,6 +111,11 @@ func runTrain(ctx context.Context, a trainArgs, out, logw io.Writer) error {
 	if err := linkLatest(filepath.Join(a.workDir, "runs"), cfg.Name); err != nil {
 		return err
 	}
+	if a.initFrom != "" {
+		if a.initFrom, err = initFromWeights(a.initFrom, data); err != nil {
+			return err
+		}
+	}
 	spec := &train.Spec{Model: cfg.Model, Training: cfg.Training, Translate: cfg.Translate}
 	start := time.Now()
 	sum, err := train.Run(ctx, spec, data, train.Options{RunDir: runDir, Resume: a.resume, InitFrom: a.initFrom,
@@ -145,4 +150,41 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 		return slog.Attr{}
 	}
 	return a
+}
+
+// initFromWeights checks that the model directory dir (a run, a checkpoint
+// or an average) has exactly the vocabularies of this run and returns its
+// weights file, for --init-from.
+func initFromWeights(dir string, data train.Data) (string, error) {
+	runDir := dir
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		runDir = filepath.Join(dir, "..", "..") // a checkpoint
+	}
+	var src, tgt *corpora.Tokenizer
+	if data.Parallel != nil {
+		src, tgt = data.Parallel.Src, data.Parallel.Tgt
+	} else {
+		src, tgt = data.Text.Tok, data.Text.Tok
+	}
+	for _, side := range []struct {
+		file string
+		tok  *corpora.Tokenizer
+	}{{"tokenizer.src.json", src}, {"tokenizer.tgt.json", tgt}} {
+		path := filepath.Join(runDir, side.file)
+		theirs, err := corpora.Load(path)
+		if err != nil {
+			return "", fmt.Errorf("--init-from %s: %w", dir, err)
+		}
+		a, _ := theirs.MarshalJSON()
+		b, _ := side.tok.MarshalJSON()
+		if string(a) != string(b) {
+			return "", fmt.Errorf("--init-from %s: %s differs from this run's vocabulary; fine-tuning needs the same tokenizers "+
+				"(set data.tokenizer.path, or src_path and tgt_path, to that model's files)", dir, path)
+		}
+	}
+	w := filepath.Join(dir, train.WeightsFile)
+	if _, err := os.Stat(w); err != nil {
+		return "", fmt.Errorf("--init-from %s: %w", dir, err)
+	}
+	return w, nil
 }

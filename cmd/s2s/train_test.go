@@ -84,3 +84,30 @@ func TestTrainSetValidationNamesTheSet(t *testing.T) {
 		t.Fatalf("got %v, want the error to name the --set", err)
 	}
 }
+
+// TestInitFromChecksVocabularies fine-tunes from a trained run and refuses
+// a model whose vocabulary differs.
+func TestInitFromChecksVocabularies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains twice")
+	}
+	dir := t.TempDir()
+	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
+	base := []string{"training.max_steps=20", "training.valid_every=20", "training.checkpoint_every=20", "training.valid_sentences=20"}
+	a := trainArgs{config: cfg, workDir: dir, sets: base}
+	if err := runTrain(context.Background(), a, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(dir, "runs", "numbers-en-ru")
+	a.sets = append(base, "name=tuned")
+	a.initFrom = filepath.Join(first, "checkpoints", "step-0000020")
+	var out bytes.Buffer
+	if err := runTrain(context.Background(), a, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("fine-tuning from a checkpoint: %v", err)
+	}
+	a.sets = append(base, "name=other", "data.tokenizer.vocab_size=700")
+	err := runTrain(context.Background(), a, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "differs from this run's vocabulary") {
+		t.Fatalf("fine-tuning across vocabularies: %v, want a refusal", err)
+	}
+}
