@@ -218,7 +218,6 @@ func (c *Config) Paths() map[string]string {
 	return out
 }
 
-
 // tokenizerPaths returns the tokenizer files the section names.
 func (c *Config) tokenizerPaths() map[string]string {
 	out := map[string]string{}
