@@ -38,7 +38,6 @@ func newProgress(w io.Writer, log *slog.Logger, total, logEvery int) *progress {
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionFullWidth(),
 		progressbar.OptionSetElapsedTime(true),
 	)
 	return p
