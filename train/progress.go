@@ -15,9 +15,10 @@ import (
 // progress shows training as it goes: a bar on a terminal, slog lines
 // otherwise (every logEvery updates).
 type progress struct {
-	bar      *progressbar.ProgressBar // nil when not a terminal
-	log      *slog.Logger
-	logEvery int
+	bar          *progressbar.ProgressBar // nil when not a terminal
+	unknownTotal bool                     // no max_steps: the bar spins, ETA from max_time
+	log          *slog.Logger
+	logEvery     int
 }
 
 // newProgress draws a bar on w when w is a terminal. total is the number
@@ -30,7 +31,7 @@ func newProgress(w io.Writer, log *slog.Logger, total, logEvery int) *progress {
 	}
 	max := int64(total)
 	if max <= 0 {
-		max = -1
+		max, p.unknownTotal = -1, true
 	}
 	p.bar = progressbar.NewOptions64(max,
 		progressbar.OptionSetWriter(w),
@@ -46,7 +47,11 @@ func newProgress(w io.Writer, log *slog.Logger, total, logEvery int) *progress {
 // update reports one finished update.
 func (p *progress) update(e Event, eta time.Duration) {
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("epoch %d loss %.3f %.0f tok/s lr %.2e", e.Epoch, e.Loss, e.TokPerS, e.LR))
+		desc := fmt.Sprintf("step %d epoch %d loss %.3f %.0f tok/s lr %.2e", e.Step, e.Epoch, e.Loss, e.TokPerS, e.LR)
+		if p.unknownTotal && eta > 0 {
+			desc += " ETA ≤ " + eta.Round(time.Second).String()
+		}
+		p.bar.Describe(desc)
 		_ = p.bar.Set(e.Step)
 		return
 	}
