@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/train"
+	"github.com/s2s-nmt/s2s/translate"
+	"github.com/urfave/cli/v2"
+)
+
+func init() { register(newBenchCommand()) }
+
+// benchArgs are the arguments of s2s bench.
+type benchArgs struct {
+	shape, mode, cell string
+	beam, threads     int
+	steps, warmup     int
+}
+
+func newBenchCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "bench",
+		Usage: "time training or decoding of the PyTorch reference model (shared/bench/torch_ref.py) on random data",
+		Description: "Builds torch_ref.py's model (bi-GRU/LSTM encoder, tanh bridge, Bahdanau attention, attentional\n" +
+			"vector, output without bias) with random weights and data, and prints one JSON line: tokens_per_s\n" +
+			"(train: target tokens) or sentences_per_s (decode: batch 32, source length 20, 40 steps, EOS never\n" +
+			"chosen), params, flop_per_token, gflops, peak_rss_mb and the spread of the timed steps.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small"},
+			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode"},
+			&cli.StringFlag{Name: "cell", Value: "gru", Usage: "gru or lstm"},
+			&cli.IntFlag{Name: "beam", Value: 5, Usage: "decode: beam size (1 = greedy)"},
+			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or GEMM threads (decode)"},
+			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)"},
+			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first"},
+		},
+		Action: func(c *cli.Context) error {
+			a := benchArgs{shape: c.String("shape"), mode: c.String("mode"), cell: c.String("cell"),
+				beam: c.Int("beam"), threads: c.Int("threads"), steps: c.Int("steps"), warmup: c.Int("warmup")}
+			return runBench(a)
+		},
+	}
+}
+
+func runBench(a benchArgs) error {
+	sh, err := model.RefShapeNamed(a.shape)
+	if err != nil {
+		return usagef("--shape: %v", err)
+	}
+	kind := cell.Kind(a.cell)
+	if kind != cell.GRU && kind != cell.LSTM {
+		return usagef("--cell %q: must be gru or lstm", a.cell)
+	}
+	if a.threads < 1 || a.steps < 1 || a.warmup < 0 || a.beam < 1 {
+		return usagef("--threads, --steps and --beam must be ≥ 1, --warmup ≥ 0")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
+	out := map[string]any{"mode": a.mode, "shape": a.shape, "cell": a.cell, "threads": a.threads,
+		"kernel": gemm.Kernel(), "steps": a.steps, "warmup": a.warmup}
+	switch a.mode {
+	case "train":
+		r, err := train.Bench(train.BenchOptions{Shape: sh, Cell: kind, Threads: a.threads,
+			Warmup: a.warmup, Steps: a.steps, Seed: 1234})
+		if err != nil {
+			return err
+		}
+		med := spread(out, r.StepSeconds, "step_s")
+		toks := float64(r.TokensPerStep)
+		out["params"], out["tokens_per_s"] = r.Params, toks/med
+		out["flop_per_token"], out["gflops"] = r.FlopPerStep/toks, r.FlopPerStep/med/1e9
+		out["last_loss"] = r.Loss
+	case "decode":
+		defer gemm.SetThreads(gemm.Threads())
+		gemm.SetThreads(a.threads)
+		const batch, srcLen, steps = 32, 20, 40
+		r, err := translate.Bench(translate.BenchOptions{Shape: sh, Cell: kind, Beam: a.beam,
+			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Seed: 1234})
+		if err != nil {
+			return err
+		}
+		med := spread(out, r.BatchSeconds, "batch_s")
+		out["params"], out["beam"], out["sentences_per_s"] = r.Params, a.beam, batch/med
+		out["flop_per_token"] = r.FlopPerBatch / (batch * steps)
+		out["gflops"], out["out_tokens"] = r.FlopPerBatch/med/1e9, r.OutTokens
+	default:
+		return usagef("--mode %q: must be train or decode", a.mode)
+	}
+	out["peak_rss_mb"] = peakRSSMB()
+	line, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(line))
+	return nil
+}
+
+// spread records the median, mean, min and max of times under prefix
+// and returns the median.
+func spread(out map[string]any, times []float64, prefix string) float64 {
+	s := slices.Clone(times)
+	slices.Sort(s)
+	n := len(s)
+	med := s[n/2]
+	if n%2 == 0 {
+		med = (s[n/2-1] + s[n/2]) / 2
+	}
+	var sum float64
+	for _, v := range s {
+		sum += v
+	}
+	out[prefix+"_median"], out[prefix+"_mean"] = med, sum/float64(n)
+	out[prefix+"_min"], out[prefix+"_max"] = s[0], s[n-1]
+	return med
+}
+
+// peakRSSMB returns the process's peak resident set size (VmHWM) in MiB,
+// or 0 where /proc/self/status has none.
+func peakRSSMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				return 0
+			}
+			return kb / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,75 @@
+package translate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/model"
+)
+
+// BenchOptions are a decoding benchmark's: torch_ref.py's model at Shape
+// with Cell (random weights), batches of Batch random sources of length
+// SrcLen decoded by beam search of width Beam (1: greedy) for exactly
+// Steps decoder steps (EOS is never chosen before the last), Warmup
+// untimed batches, then Batches timed ones.
+type BenchOptions struct {
+	Shape                model.RefShape
+	Cell                 cell.Kind
+	Beam                 int
+	Batch, SrcLen, Steps int
+	Warmup, Batches      int
+	Seed                 uint64
+}
+
+// BenchResult is what a decoding benchmark measured.
+type BenchResult struct {
+	Params       int
+	FlopPerBatch float64   // matrix-product FLOPs of one batch (forward only)
+	BatchSeconds []float64 // wall time of each timed batch
+	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
+}
+
+// Bench times Searcher.Search on torch_ref.py's decode setting. It uses
+// the calling goroutine only; gemm.SetThreads bounds the cores.
+func Bench(o BenchOptions) (*BenchResult, error) {
+	if o.Beam < 1 || o.Batch < 1 || o.SrcLen < 1 || o.Steps < 1 || o.Batches < 1 || o.Warmup < 0 {
+		return nil, fmt.Errorf("bench: beam %d, batch %d, source length %d, steps %d, batches %d must be ≥ 1",
+			o.Beam, o.Batch, o.SrcLen, o.Steps, o.Batches)
+	}
+	sh := o.Shape
+	m, err := model.New[float32](model.RefConfig(sh, o.Cell), sh.Vocab, sh.Vocab, rand.New(rand.NewPCG(o.Seed, 0x5eed)))
+	if err != nil {
+		return nil, err
+	}
+	opt := Options{Mode: Beam, Beam: o.Beam, NBest: 1, Alpha: 1, MaxLenExtra: o.Steps - 1, IgnoreEOS: true, Temperature: 1}
+	if o.Beam == 1 {
+		opt.Mode = Greedy
+	}
+	s, err := NewSearcher(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 2))
+	srcs := make([][]Source, 4)
+	for i := range srcs {
+		b := model.RandomBatch(rng, sh.Vocab, o.Batch, o.SrcLen, 0)
+		for j := 0; j < o.Batch; j++ {
+			srcs[i] = append(srcs[i], Source{Tokens: b.Src[j*o.SrcLen : (j+1)*o.SrcLen], Line: j})
+		}
+	}
+	// Step 0 runs one row per sentence, the others Beam rows.
+	rows := o.Batch * (1 + o.Beam*(o.Steps-1))
+	r := &BenchResult{Params: len(m.Params().W),
+		FlopPerBatch: sh.ForwardFlops(o.Cell, o.Batch, o.SrcLen, rows)}
+	for i := range o.Warmup + o.Batches {
+		start := time.Now()
+		out := s.Search(srcs[i%len(srcs)])
+		if i >= o.Warmup {
+			r.BatchSeconds = append(r.BatchSeconds, time.Since(start).Seconds())
+		}
+		r.OutTokens = len(out[0][0].Tokens)
+	}
+	return r, nil
+}
