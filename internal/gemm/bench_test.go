@@ -55,13 +55,7 @@ func benchGemm[F Float](b *testing.B) {
 			for _, th := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
 					SetThreads(th)
-					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
-					Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) // warm the workspaces
-					b.ResetTimer()
-					for b.Loop() {
-						Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
-					}
-					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					benchOne[F](b, tr.tA, tr.tB, m, k, n)
 				})
 			}
 		}
@@ -104,4 +98,36 @@ func benchGonum[F Float](b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkKernels runs every kernel this CPU can run on one shape, one
+// thread (the AVX2 and portable kernels serve other CPUs).
+func BenchmarkKernels(b *testing.B) {
+	defer SetThreads(Threads())
+	SetThreads(1)
+	save32, save64 := active32, active64
+	defer func() { active32, active64 = save32, save64 }()
+	const m, k, n = 1600, 256, 768
+	for _, cf := range configs32() {
+		b.Run("f32/"+cf.name+fmt.Sprintf("/NN/%dx%dx%d", m, k, n), func(b *testing.B) {
+			active32 = cf
+			benchOne[float32](b, false, false, m, k, n)
+		})
+	}
+	for _, cf := range configs64() {
+		b.Run("f64/"+cf.name+fmt.Sprintf("/NN/%dx%dx%d", m, k, n), func(b *testing.B) {
+			active64 = cf
+			benchOne[float64](b, false, false, m, k, n)
+		})
+	}
+}
+
+func benchOne[F Float](b *testing.B, tA, tB bool, m, k, n int) {
+	a, lda, bb, ldb, c := benchOperands[F](tA, tB, m, k, n)
+	Gemm(tA, tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+	b.ResetTimer()
+	for b.Loop() {
+		Gemm(tA, tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+	}
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }

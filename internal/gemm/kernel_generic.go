@@ -16,19 +16,24 @@ var (
 )
 
 func kernGeneric[F Float](kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F) {
-	var acc [genMR][genNR]F
 	as := unsafe.Slice(a, kc*genMR)
 	bs := unsafe.Slice(b, (kc-1)*ldb+genNR)
+	// Sixteen named accumulators stay in registers; an array would not.
+	var c00, c01, c02, c03, c10, c11, c12, c13 F
+	var c20, c21, c22, c23, c30, c31, c32, c33 F
 	for p := 0; p < kc; p++ {
 		ap := as[p*genMR : p*genMR+genMR : p*genMR+genMR]
 		bp := bs[p*ldb : p*ldb+genNR : p*ldb+genNR]
-		for i := range genMR {
-			ai := ap[i]
-			acc[i][0] = F(acc[i][0] + F(ai*bp[0]))
-			acc[i][1] = F(acc[i][1] + F(ai*bp[1]))
-			acc[i][2] = F(acc[i][2] + F(ai*bp[2]))
-			acc[i][3] = F(acc[i][3] + F(ai*bp[3]))
-		}
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00, c01, c02, c03 = F(c00+F(a0*b0)), F(c01+F(a0*b1)), F(c02+F(a0*b2)), F(c03+F(a0*b3))
+		c10, c11, c12, c13 = F(c10+F(a1*b0)), F(c11+F(a1*b1)), F(c12+F(a1*b2)), F(c13+F(a1*b3))
+		c20, c21, c22, c23 = F(c20+F(a2*b0)), F(c21+F(a2*b1)), F(c22+F(a2*b2)), F(c23+F(a2*b3))
+		c30, c31, c32, c33 = F(c30+F(a3*b0)), F(c31+F(a3*b1)), F(c32+F(a3*b2)), F(c33+F(a3*b3))
+	}
+	acc := [genMR][genNR]F{
+		{c00, c01, c02, c03}, {c10, c11, c12, c13},
+		{c20, c21, c22, c23}, {c30, c31, c32, c33},
 	}
 	cs := unsafe.Slice(c, (genMR-1)*ldc+genNR)
 	for i := range genMR {
