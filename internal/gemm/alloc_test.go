@@ -16,6 +16,14 @@ func TestGemmAllocatesNothing(t *testing.T) {
 			}); n > 0 {
 				t.Errorf("threads=%d %s: %v allocations per call", th, tr.name, n)
 			}
+			var p Packed[float32]
+			p.Pack(tr.tB, 300, 200, b, ldb)
+			if n := testing.AllocsPerRun(20, func() {
+				p.Pack(tr.tB, 300, 200, b, ldb)
+				GemmPacked(tr.tA, 100, 1, a, lda, &p, 0, c, 200)
+			}); n > 0 {
+				t.Errorf("threads=%d %s: %v allocations per Pack and GemmPacked", th, tr.name, n)
+			}
 		}
 	}
 }

@@ -131,3 +131,32 @@ func benchOne[F Float](b *testing.B, tA, tB bool, m, k, n int) {
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkGemmPacked is the recurrent step (64x512x1536) and a beam-search
+// output layer (beam 5 × batch 32 = 160 rows, V = 16000), both x·Wᵀ, with W
+// packed once (GemmPacked) or on every call (Gemm).
+func BenchmarkGemmPacked(b *testing.B) {
+	defer SetThreads(Threads())
+	for _, sh := range [][3]int{{64, 512, 1536}, {160, 512, 16000}} {
+		m, k, n := sh[0], sh[1], sh[2]
+		a, lda, bb, ldb, c := benchOperands[float32](false, true, m, k, n)
+		var p Packed[float32]
+		p.Pack(true, k, n, bb, ldb)
+		for _, th := range []int{1, 2} {
+			name := fmt.Sprintf("f32/NT/%dx%dx%d/threads=%d", m, k, n, th)
+			b.Run("packed/"+name, func(b *testing.B) {
+				SetThreads(th)
+				GemmPacked(false, m, 1, a, lda, &p, 0, c, n)
+				b.ResetTimer()
+				for b.Loop() {
+					GemmPacked(false, m, 1, a, lda, &p, 0, c, n)
+				}
+				b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+			b.Run("gemm/"+name, func(b *testing.B) {
+				SetThreads(th)
+				benchOne[float32](b, false, true, m, k, n)
+			})
+		}
+	}
+}

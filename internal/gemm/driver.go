@@ -67,6 +67,7 @@ type problem[F Float] struct {
 	a, b, c     []F
 	lda, ldb    int
 	ldc         int
+	packed      []F // op(B) packed whole (see Packed), or nil
 }
 
 // serial computes the block of C with rows [i0, i1) and columns [j0, j1)
@@ -85,7 +86,8 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 			// With few rows, each B micro-panel serves few tiles: read op(B)
 			// in place when it is stored k×n rather than pack it.
 			direct := !pr.tB && i1-i0 <= directMaxM
-			if !direct {
+			prepacked := pr.packed != nil
+			if !direct && !prepacked {
 				packB(ws.b, nr, cf.trans16, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
 			}
 			for ic := i0; ic < i1; ic += mc {
@@ -96,6 +98,8 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 					var bp *F
 					ldb := nr
 					switch {
+					case prepacked:
+						bp = &pr.packed[pc*packedWidth(cf, pr.n)+(jc+jr)*kb]
 					case !direct:
 						bp = &ws.b[jr*kb]
 					case cols == nr:
@@ -180,6 +184,10 @@ func (j *job[F]) work() {
 	}
 }
 
+// packedWidth is n rounded up to whole NR-wide strips: the length of one
+// packed row of op(B).
+func packedWidth[F Float](cf *config[F], n int) int { return (n + cf.nr - 1) / cf.nr * cf.nr }
+
 // directMaxM is the most rows of C for which op(B), when stored k×n, is
 // read in place rather than packed.
 var directMaxM = 128
@@ -196,6 +204,9 @@ var minParallelMACs = 1 << 21
 func splitAlongN[F Float](pr problem[F], threads, ntiles, mtiles int) bool {
 	if ntiles < threads || mtiles < threads {
 		return ntiles >= mtiles
+	}
+	if pr.packed != nil { // nothing to duplicate along M
+		return false
 	}
 	return pr.m*pr.k <= pr.k*pr.n
 }

@@ -1,0 +1,95 @@
+package gemm
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Packed is op(B) packed once for many products with the same B, such as a
+// recurrent weight matrix across the time steps of a batch or the output
+// layer across the steps of a search: GemmPacked then skips the packing
+// Gemm does on every call. The zero value is empty; Pack fills it and
+// reuses its memory. It must be packed again after B changes. A Packed may
+// serve several goroutines at once once packed.
+type Packed[F Float] struct {
+	k, n int
+	cfg  any // the *config that packed it: its kernel must read it
+	data []F
+}
+
+// Dims returns op(B)'s shape, k×n.
+func (p *Packed[F]) Dims() (k, n int) { return p.k, p.n }
+
+// Pack packs op(B), k×n (B stored n×k when tB), with row stride ldb. It
+// panics if b is too short for its shape.
+func (p *Packed[F]) Pack(tB bool, k, n int, b []F, ldb int) {
+	if k < 1 || n < 1 {
+		panic(fmt.Sprintf("gemm: Pack of a %d×%d op(B)", k, n))
+	}
+	if tB {
+		checkOperand("b", len(b), n, k, ldb)
+	} else {
+		checkOperand("b", len(b), k, n, ldb)
+	}
+	p.k, p.n = k, n
+	if unsafe.Sizeof(b[0]) == 4 {
+		p.cfg = active32
+		p.data = grow(p.data, k*packedWidth(active32, n))
+		packWhole(active32, as[float32](p.data), tB, k, n, as[float32](b), ldb)
+		return
+	}
+	p.cfg = active64
+	p.data = grow(p.data, k*packedWidth(active64, n))
+	packWhole(active64, as[float64](p.data), tB, k, n, as[float64](b), ldb)
+}
+
+func grow[F Float](s []F, n int) []F {
+	if cap(s) < n {
+		return make([]F, n)
+	}
+	return s[:n]
+}
+
+// packWhole packs op(B) block by block of kc rows: block pc starts at
+// pc·packedWidth, its NR-wide strips one after another, as packB lays them.
+func packWhole[F Float](cf *config[F], dst []F, tB bool, k, n int, b []F, ldb int) {
+	w := packedWidth(cf, n)
+	for pc := 0; pc < k; pc += cf.kc {
+		packB(dst[pc*w:], cf.nr, cf.trans16, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
+	}
+}
+
+// GemmPacked computes C = alpha·op(A)·B + beta·C as Gemm does, bit for bit,
+// with op(B) (k×n) from p and C m×n. It panics if p is empty or a slice is
+// too short for its shape.
+func GemmPacked[F Float](tA bool, m int, alpha F, a []F, lda int, p *Packed[F], beta F, c []F, ldc int) {
+	k, n := p.k, p.n
+	if k == 0 {
+		panic("gemm: GemmPacked with an empty Packed")
+	}
+	if m <= 0 {
+		if m < 0 {
+			panic(fmt.Sprintf("gemm: negative dimension m=%d", m))
+		}
+		return
+	}
+	checkOperand("c", len(c), m, n, ldc)
+	if alpha == 0 {
+		scaleRows(m, n, beta, c, ldc)
+		return
+	}
+	if tA {
+		checkOperand("a", len(a), k, m, lda)
+	} else {
+		checkOperand("a", len(a), m, k, lda)
+	}
+	t := Threads()
+	switch cf := p.cfg.(type) {
+	case *config[float32]:
+		cf.gemm(problem[float32]{tA: tA, m: m, n: n, k: k, alpha: float32(alpha), a: as[float32](a), lda: lda,
+			beta: float32(beta), c: as[float32](c), ldc: ldc, packed: as[float32](p.data)}, t)
+	case *config[float64]:
+		cf.gemm(problem[float64]{tA: tA, m: m, n: n, k: k, alpha: float64(alpha), a: as[float64](a), lda: lda,
+			beta: float64(beta), c: as[float64](c), ldc: ldc, packed: as[float64](p.data)}, t)
+	}
+}
