@@ -199,14 +199,12 @@ var minParallelMACs = 1 << 21
 
 // splitAlongN says whether to give each goroutine a range of columns rather
 // than rows. Each goroutine packs all of the operand the split does not
-// divide (or reads all of it, where B is read in place), so duplicate the
-// smaller: op(A) (m·k) when splitting along N, op(B) (k·n) along M.
+// divide (or reads all of it, where B is read in place or prepacked), so
+// duplicate the smaller: op(A) (m·k) when splitting along N, op(B) (k·n)
+// along M.
 func splitAlongN[F Float](pr problem[F], threads, ntiles, mtiles int) bool {
 	if ntiles < threads || mtiles < threads {
 		return ntiles >= mtiles
-	}
-	if pr.packed != nil { // nothing to duplicate along M
-		return false
 	}
 	return pr.m*pr.k <= pr.k*pr.n
 }
