@@ -21,6 +21,7 @@ package gemm
 
 import (
 	"fmt"
+	"os"
 	"unsafe"
 )
 
@@ -28,11 +29,24 @@ import (
 // and translation, float64 for gradient checks.
 type Float interface{ ~float32 | ~float64 }
 
-// The kernels in use: the fastest this CPU runs.
+// The kernels in use: the fastest this CPU runs, unless the environment
+// variable S2S_GEMM_KERNEL names another it runs ("avx2" or "generic"; an
+// unknown or unavailable name is ignored). Results are bit-identical only
+// between machines that run the same kernel, so forcing the same one on
+// two kinds of machine makes runs on them agree.
 var (
-	active32 = configs32()[0]
-	active64 = configs64()[0]
+	active32 = pickConfig(configs32(), os.Getenv("S2S_GEMM_KERNEL"))
+	active64 = pickConfig(configs64(), os.Getenv("S2S_GEMM_KERNEL"))
 )
+
+func pickConfig[F Float](cs []*config[F], name string) *config[F] {
+	for _, c := range cs {
+		if c.name == name {
+			return c
+		}
+	}
+	return cs[0]
+}
 
 // Kernel names the micro-kernel Gemm uses for float32 ("avx512", "avx2" or
 // "generic").
