@@ -15,6 +15,17 @@ func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tA bool, 
 		if tA {
 			// op(A)[i, p] = a[p·lda + i]: each p is a contiguous run of rows.
 			base := p0*lda + i0 + s*mr
+			if rows == mr { // a loop of mr beats a call to memmove
+				for p := range kb {
+					d := panel[p*mr : p*mr+mr]
+					src := a[base+p*lda:]
+					src = src[:len(d)]
+					for i := range d {
+						d[i] = src[i]
+					}
+				}
+				continue
+			}
 			for p := range kb {
 				d := panel[p*mr : p*mr+mr]
 				copy(d, a[base+p*lda:base+p*lda+rows])
