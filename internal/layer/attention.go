@@ -107,11 +107,14 @@ func (a Attention[F]) KeysBackward(dh, dk, h mat.Mat[F]) {
 }
 
 // AttnTrace is what one Forward records for its Backward, owned by the
-// caller; Resize it for the call's shape first.
+// caller; Resize it for the call's shape first. Bahdanau's tanh values
+// (N·S, A) are not kept: each query row recomputes its (S, A) block in
+// scratch, in Forward and again in Backward (vectorised, it costs less
+// than storing and re-reading them).
 type AttnTrace[F mat.Float] struct {
 	Alpha mat.Mat[F] // (N, S) attention weights; exactly 0 at padded positions
 	QP    mat.Mat[F] // (N, A) Bahdanau: q·W_qᵀ
-	E     mat.Mat[F] // (N·S, A) Bahdanau: tanh(qp_n + k_j), row n·S+j
+	E     mat.Mat[F] // (S, A) Bahdanau scratch: tanh(qp_n + k_j) of one query row n
 	dQP   mat.Mat[F] // (N, A) Bahdanau backward scratch
 	dA    []F        // (S) backward scratch: gradient of the weights of a row
 }
@@ -122,7 +125,7 @@ func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
 	if a.Kind == Bahdanau {
 		A := a.Q.Out()
 		tr.QP = mat.Resize(tr.QP, n, A)
-		tr.E = mat.Resize(tr.E, n*s, A)
+		tr.E = mat.Resize(tr.E, s, A)
 		tr.dQP = mat.Resize(tr.dQP, n, A)
 	}
 	if cap(tr.dA) < s {
@@ -133,13 +136,11 @@ func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
 
 // Rows returns a trace over query rows [i, j) of tr, aliasing it, so that
 // one trace sized for all T·B rows serves T per-step calls on B rows each.
-// The backward scratch is shared: use the views one at a time.
+// The scratch is shared: use the views one at a time.
 func (tr *AttnTrace[F]) Rows(i, j int) AttnTrace[F] {
-	v := AttnTrace[F]{Alpha: tr.Alpha.Slice(i, j), dA: tr.dA}
+	v := AttnTrace[F]{Alpha: tr.Alpha.Slice(i, j), dA: tr.dA, E: tr.E}
 	if tr.QP.Rows > 0 {
-		s := tr.Alpha.Cols
 		v.QP, v.dQP = tr.QP.Slice(i, j), tr.dQP.Slice(i, j)
-		v.E = tr.E.Slice(i*s, j*s)
 	}
 	return v
 }
@@ -165,9 +166,7 @@ func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], 
 		b := memRow(rows, n, B)
 		L, al := m.Lens[b], tr.Alpha.Row(n)
 		clear(al)
-		for j := 0; j < L; j++ {
-			al[j] = a.score(tr, q, m, n, b, j)
-		}
+		a.scores(tr, al[:L], q, m, n, b)
 		softmax(al[:L])
 		cr := ctx.Row(n)
 		clear(cr)
@@ -177,18 +176,37 @@ func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], 
 	}
 }
 
-// score returns e_j of query row n against position j of memory row b,
-// recording tanh(·) into tr.E for Bahdanau.
-func (a Attention[F]) score(tr *AttnTrace[F], q mat.Mat[F], m Memory[F], n, b, j int) F {
-	k := m.K.Row(b*m.S + j)
+// scores sets e[j] to the score of query row n against position j < len(e)
+// of memory row b. Bahdanau leaves tanh(qp_n + k_j) in tr.E's first len(e)
+// rows.
+func (a Attention[F]) scores(tr *AttnTrace[F], e []F, q mat.Mat[F], m Memory[F], n, b int) {
 	if a.Kind != Bahdanau {
-		return gemm.Dot(q.Row(n), k)
+		qn := q.Row(n)
+		for j := range e {
+			e[j] = gemm.Dot(qn, m.K.Row(b*m.S+j))
+		}
+		return
 	}
-	e, qp := tr.E.Row(n*m.S+j), tr.QP.Row(n)
-	for i := range e {
-		e[i] = F(math.Tanh(float64(qp[i] + k[i])))
+	a.energies(tr, n, b, len(e), m)
+	v := a.V.W.Data
+	for j := range e {
+		e[j] = gemm.Dot(v, tr.E.Row(j))
 	}
-	return gemm.Dot(a.V.W.Data, e)
+}
+
+// energies sets tr.E's rows j < L to tanh(qp_n + k_{b,j}), the tanh
+// vectorised over the whole (L, A) block.
+func (a Attention[F]) energies(tr *AttnTrace[F], n, b, L int, m Memory[F]) {
+	qp, A := tr.QP.Row(n), tr.E.Cols
+	for j := 0; j < L; j++ {
+		e, k := tr.E.Row(j), m.K.Row(b*m.S+j)
+		k = k[:len(e)]
+		for i := range e {
+			e[i] = qp[i] + k[i]
+		}
+	}
+	blk := tr.E.Data[:L*A]
+	gemm.Tanh(blk, blk)
 }
 
 // Backward is Forward's backward: from dctx (N, C) it adds into dq (N, Hq),
@@ -212,6 +230,11 @@ func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F],
 		}
 		for j := range de {
 			de[j] = al[j] * (de[j] - s) // softmax backward
+		}
+		if a.Kind == Bahdanau {
+			a.energies(tr, n, b, L, m)
+		}
+		for j := range de {
 			a.scoreBackward(tr, dq, dk, q, m, n, b, j, de[j])
 		}
 	}
@@ -221,8 +244,8 @@ func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F],
 }
 
 // scoreBackward adds the gradient de of score e_j (query row n, memory row
-// b, position j) into its inputs: dq and dk, or for Bahdanau tr.dQP, dk and
-// dv.
+// b, position j) into its inputs: dq and dk, or for Bahdanau (whose tanh
+// values energies left in tr.E) tr.dQP, dk and dv.
 func (a Attention[F]) scoreBackward(tr *AttnTrace[F], dq, dk, q mat.Mat[F], m Memory[F], n, b, j int, de F) {
 	r := b*m.S + j
 	if a.Kind != Bahdanau {
@@ -230,8 +253,9 @@ func (a Attention[F]) scoreBackward(tr *AttnTrace[F], dq, dk, q mat.Mat[F], m Me
 		gemm.Axpy(de, q.Row(n), dk.Row(r))
 		return
 	}
-	e, v, dv := tr.E.Row(n*m.S+j), a.V.W.Data, a.V.G.Data
-	dqp, dkr := tr.dQP.Row(n), dk.Row(r)
+	e := tr.E.Row(j)
+	v, dv := a.V.W.Data[:len(e)], a.V.G.Data[:len(e)]
+	dqp, dkr := tr.dQP.Row(n)[:len(e)], dk.Row(r)[:len(e)]
 	for i, ei := range e {
 		dv[i] += de * ei
 		dz := de * v[i] * (1 - ei*ei)

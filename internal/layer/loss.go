@@ -2,7 +2,10 @@ package layer
 
 import (
 	"math"
+	"sync"
+	"unsafe"
 
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
@@ -24,9 +27,11 @@ func (l NLL[F]) Forward(logits mat.Mat[F], tgt []int) (loss float64, n int) {
 	if len(tgt) != logits.Rows {
 		panic("layer: NLL.Forward shape mismatch")
 	}
+	buf := getChunk[F]()
+	defer putChunk(buf)
 	for i, y := range tgt {
 		row := logits.Row(i)
-		LogSoftmax(row)
+		logSoftmax(row, *buf)
 		if y == l.Pad {
 			continue
 		}
@@ -42,18 +47,14 @@ func (l NLL[F]) rowLoss(lp []F, y int) float64 {
 	if l.Smoothing == 0 {
 		return nll
 	}
-	var sum float64
-	for _, v := range lp {
-		sum += float64(v)
-	}
-	return (1-l.Smoothing)*nll - l.Smoothing/float64(len(lp))*sum
+	return (1-l.Smoothing)*nll - l.Smoothing/float64(len(lp))*sum4(lp)
 }
 
 // Backward writes into d (N, V) the gradient of scale·loss with respect to
 // the logits, given lp, the log-probabilities Forward left: scale·(p − q)
 // on rows with a non-Pad target, exactly 0 on Pad rows. d may alias lp.
 // This writes rather than adds: the logits are an intermediate, not a
-// parameter.
+// parameter. p = exp(lp) is vectorised (gemm.Exp) in float32.
 func (l NLL[F]) Backward(d, lp mat.Mat[F], tgt []int, scale float64) {
 	if len(tgt) != lp.Rows || d.Rows != lp.Rows || d.Cols != lp.Cols {
 		panic("layer: NLL.Backward shape mismatch")
@@ -66,26 +67,113 @@ func (l NLL[F]) Backward(d, lp mat.Mat[F], tgt []int, scale float64) {
 			clear(dr)
 			continue
 		}
-		for j, v := range lr {
-			dr[j] = s*F(math.Exp(float64(v))) - off
+		gemm.Exp(dr, lr)
+		for j, p := range dr {
+			dr[j] = s*p - off
 		}
 		dr[y] -= s * F(1-l.Smoothing)
 	}
 }
 
-// LogSoftmax replaces x with log-softmax(x), stably (max subtracted, sum
-// accumulated in float64).
+// LogSoftmax replaces x with log-softmax(x), stably: the maximum is
+// subtracted, the exponentials are vectorised (gemm.Exp) and summed in
+// float64.
 func LogSoftmax[F mat.Float](x []F) {
-	m := x[0]
-	for _, v := range x[1:] {
-		m = max(m, v)
+	buf := getChunk[F]()
+	logSoftmax(x, *buf)
+	putChunk(buf)
+}
+
+// logSoftmax is LogSoftmax with buf as scratch for the exponentials, a
+// chunk at a time.
+func logSoftmax[F mat.Float](x, buf []F) {
+	if len(x) == 0 {
+		return
 	}
+	m := rowMax(x)
 	var sum float64
-	for _, v := range x {
-		sum += math.Exp(float64(v - m))
+	for i := 0; i < len(x); i += len(buf) {
+		b := buf[:min(len(buf), len(x)-i)]
+		for j, v := range x[i : i+len(b)] {
+			b[j] = v - m
+		}
+		gemm.Exp(b, b)
+		sum += sum4(b)
 	}
 	z := m + F(math.Log(sum))
 	for i := range x {
 		x[i] -= z
 	}
+}
+
+// expChunk is the length of the scratch logSoftmax computes exponentials
+// in: long enough to amortise a call, short enough to stay in L1.
+const expChunk = 1024
+
+// chunks32 and chunks64 hold scratch chunks, so that concurrent callers
+// each get one and steady-state calls allocate nothing. (A chunk on the
+// stack would escape: gemm.Exp calls its kernel through a function value.)
+var chunks32, chunks64 sync.Pool
+
+func getChunk[F mat.Float]() *[]F {
+	p := &chunks64
+	if unsafe.Sizeof(F(0)) == 4 {
+		p = &chunks32
+	}
+	if b, ok := p.Get().(*[]F); ok {
+		return b
+	}
+	b := make([]F, expChunk)
+	return &b
+}
+
+func putChunk[F mat.Float](b *[]F) {
+	if unsafe.Sizeof(F(0)) == 4 {
+		chunks32.Put(b)
+	} else {
+		chunks64.Put(b)
+	}
+}
+
+// sum4 returns Σ x_i in float64, in four interleaved partial sums (a fixed
+// order: the result depends only on x).
+func sum4[F mat.Float](x []F) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += float64(x[i])
+		s1 += float64(x[i+1])
+		s2 += float64(x[i+2])
+		s3 += float64(x[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// rowMax returns the largest element of a non-empty x.
+func rowMax[F mat.Float](x []F) F {
+	m0, m1, m2, m3 := x[0], x[0], x[0], x[0]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		if x[i] > m0 {
+			m0 = x[i]
+		}
+		if x[i+1] > m1 {
+			m1 = x[i+1]
+		}
+		if x[i+2] > m2 {
+			m2 = x[i+2]
+		}
+		if x[i+3] > m3 {
+			m3 = x[i+3]
+		}
+	}
+	for ; i < len(x); i++ {
+		if x[i] > m0 {
+			m0 = x[i]
+		}
+	}
+	return max(m0, m1, m2, m3)
 }
