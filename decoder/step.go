@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -11,17 +12,36 @@ import (
 // lengths. Caller-owned; many hypotheses share one memory row.
 type Memory[F mat.Float] struct {
 	layer.Memory[F]
-	keys mat.Mat[F] // (B·S, D) storage of K
+	keys mat.Mat[F]       // (B·S, D) storage of K
+	whh  []gemm.Packed[F] // [l] each layer's W_hhᵀ, packed once per batch
+	out  gemm.Packed[F]   // W_oᵀ (H, V), packed once per batch
 }
 
 // Prepare fills m from enc: the values alias enc.Out, the keys are
-// projected once. m's storage is reused across batches.
+// projected once, and the recurrent and output weights are packed for
+// Step's products (Prepare again after the weights change; Step on a
+// Memory that Prepare never filled multiplies unpacked). m's storage is
+// reused across batches.
 func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 	m.Memory = layer.Memory[F]{H: enc.Out, Lens: enc.Lens, S: enc.S}
 	if d.attends() {
 		m.keys = mat.Resize(m.keys, enc.Out.Rows, d.Att.KeyDim(d.Mem))
 		m.K = d.Att.Keys(m.keys, enc.Out)
 	}
+	m.whh = grow(m.whh, len(d.Cells))
+	for l, c := range d.Cells {
+		c.PackRecurrent(&m.whh[l])
+	}
+	w := d.Out.W.W
+	m.out.Pack(true, w.Cols, w.Rows, w.Data, w.Cols)
+}
+
+// packedHH returns layer l's packed W_hhᵀ, or nil before Prepare.
+func (m *Memory[F]) packedHH(l int) *gemm.Packed[F] {
+	if l < len(m.whh) {
+		return &m.whh[l]
+	}
+	return nil
 }
 
 // State is the decoder state of N hypotheses (search rows).
@@ -151,7 +171,7 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 			tr.C, cp = next.C[l], prev.C[l]
 		}
 		tr.Resize(c, n)
-		c.Step(tr, sw.gx[l], prev.H[l], cp)
+		c.StepPacked(tr, sw.gx[l], prev.H[l], cp, m.packedHH(l))
 	}
 	q := next.H[d.top()]
 	if d.attends() {
@@ -159,7 +179,11 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 	} else {
 		copy(next.Att.Data, q.Data)
 	}
-	d.Out.Forward(sw.logp, next.Att)
+	if k, _ := m.out.Dims(); k > 0 && n > 0 {
+		gemm.GemmPacked(false, n, 1, next.Att.Data, next.Att.Cols, &m.out, 0, sw.logp.Data, sw.logp.Cols)
+	} else {
+		d.Out.Forward(sw.logp, next.Att)
+	}
 	for i := 0; i < n; i++ {
 		layer.LogSoftmax(sw.logp.Row(i))
 	}

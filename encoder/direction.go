@@ -11,6 +11,7 @@ import (
 func (e *Encoder[F]) direction(w *Work[F], l, d int, c *cell.Cell[F]) {
 	dw, B, S := &w.layers[l].dirs[d], w.B, w.S
 	c.Project(dw.gx, w.input(l))
+	c.PackRecurrent(&dw.whh)
 	for k := 0; k < S; k++ {
 		t := k
 		if d == 1 {
@@ -18,7 +19,7 @@ func (e *Encoder[F]) direction(w *Work[F], l, d int, c *cell.Cell[F]) {
 		}
 		hp, cp := w.prev(dw, d, t)
 		tr := &dw.tr[t]
-		c.Step(tr, dw.gx.Slice(t*B, (t+1)*B), hp, cp)
+		c.StepPacked(tr, dw.gx.Slice(t*B, (t+1)*B), hp, cp, &dw.whh)
 		for b := 0; b < B; b++ {
 			out := w.outRow(e, l, d, b, t)
 			if t < w.lens[b] {

@@ -2,6 +2,7 @@ package encoder
 
 import (
 	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
@@ -55,6 +56,7 @@ type dirWork[F mat.Float] struct {
 	gx, dgx mat.Mat[F]      // (S·B, G·H) input projections and their gradient
 	tr      []cell.Trace[F] // (S) one trace per time step
 	sc      cell.Scratch[F]
+	whh     gemm.Packed[F] // W_hhᵀ packed once per Forward
 }
 
 // resize shapes w for a B×S batch of e.

@@ -1,6 +1,7 @@
 package cell
 
 import (
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
@@ -66,14 +67,42 @@ func (c *Cell[F]) ProjectBackward(dx, dgx, x mat.Mat[F], accumulate bool) {
 // StepBackward needs into tr, which must have been Resized for c and B.
 // cPrev is ignored unless the kind is LSTM.
 func (c *Cell[F]) Step(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
+	c.StepPacked(tr, gx, hPrev, cPrev, nil)
+}
+
+// StepPacked is Step with W_hhᵀ packed by PackRecurrent (nil: not packed),
+// bit for bit the same, without packing W_hh again at every step.
+func (c *Cell[F]) StepPacked(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.Packed[F]) {
 	switch c.Kind {
 	case RNN:
-		c.rnnStep(tr, gx, hPrev)
+		c.rnnStep(tr, gx, hPrev, whh)
 	case GRU:
-		c.gruStep(tr, gx, hPrev)
+		c.gruStep(tr, gx, hPrev, whh)
 	case LSTM:
-		c.lstmStep(tr, gx, hPrev, cPrev)
+		c.lstmStep(tr, gx, hPrev, cPrev, whh)
 	}
+}
+
+// PackRecurrent packs W_hhᵀ (H, G·H) into p for StepPacked. Pack again
+// after the weights change (each optimizer step).
+func (c *Cell[F]) PackRecurrent(p *gemm.Packed[F]) {
+	p.Pack(true, c.Hidden, c.GH(), c.Whh.W.Data, c.Hidden)
+}
+
+// recur sets gates (B, G·H) = hPrev·W_hhᵀ + beta·gates, from whh when it
+// is packed.
+func (c *Cell[F]) recur(gates, hPrev mat.Mat[F], whh *gemm.Packed[F], beta F) {
+	if whh == nil {
+		mat.Mul(gates, hPrev, false, c.Whh.W, true, 1, beta)
+		return
+	}
+	if hPrev.Cols != c.Hidden || gates.Rows != hPrev.Rows || gates.Cols != c.GH() {
+		panic("cell: StepPacked shape mismatch")
+	}
+	if gates.Rows == 0 {
+		return
+	}
+	gemm.GemmPacked(false, hPrev.Rows, 1, hPrev.Data, c.Hidden, whh, beta, gates.Data, c.GH())
 }
 
 // StepBackward is Step's backward. From the gradient of the new state dh

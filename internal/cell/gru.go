@@ -1,6 +1,9 @@
 package cell
 
-import "github.com/s2s-nmt/s2s/internal/mat"
+import (
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
 
 // The GRU, as PyTorch's nn.GRU documents it (gate order r, z, n):
 //
@@ -17,21 +20,29 @@ import "github.com/s2s-nmt/s2s/internal/mat"
 //	dgx = [dr̂, dẑ, dn̂];  dgh = [dr̂, dẑ, dn̂ ⊙ r]
 //	dh_prev = dh ⊙ z + dgh W_hh;  dW_hh += dghᵀ h;  db_hh += Σ_b dgh
 
-// gruStep fills tr.Gates with r, z, n, tr.Ghn and tr.H.
-func (c *Cell[F]) gruStep(tr *Trace[F], gx, hPrev mat.Mat[F]) {
+// gruStep fills tr.Gates with r, z, n, tr.Ghn and tr.H. The gates'
+// nonlinearities run over whole row blocks (vectorised in float32).
+func (c *Cell[F]) gruStep(tr *Trace[F], gx, hPrev mat.Mat[F], whh *gemm.Packed[F]) {
 	H := c.Hidden
-	mat.Mul(tr.Gates, hPrev, false, c.Whh.W, true, 1, 0) // gh without bias
+	c.recur(tr.Gates, hPrev, whh, 0) // gh without bias
 	bhh := c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
 		g, x, hp := tr.Gates.Row(i), gx.Row(i), hPrev.Row(i)
 		ghn, h := tr.Ghn.Row(i), tr.H.Row(i)
-		for j := 0; j < H; j++ {
-			r := sigmoid(x[j] + g[j] + bhh[j])
-			z := sigmoid(x[H+j] + g[H+j] + bhh[H+j])
-			ghn[j] = g[2*H+j] + bhh[2*H+j]
-			n := tanh(x[2*H+j] + r*ghn[j])
-			g[j], g[H+j], g[2*H+j] = r, z, n
-			h[j] = (1-z)*n + z*hp[j]
+		rz, x, bhh := g[:2*H], x[:3*H], bhh[:3*H]
+		for j := range rz {
+			rz[j] = x[j] + rz[j] + bhh[j]
+		}
+		gemm.Sigmoid(rz, rz)
+		n := g[2*H : 3*H]
+		for j := range n {
+			ghn[j] = n[j] + bhh[2*H+j]
+			n[j] = x[2*H+j] + rz[j]*ghn[j]
+		}
+		gemm.Tanh(n, n)
+		z, hp, h := rz[H:], hp[:H], h[:H]
+		for j := range n {
+			h[j] = (1-z[j])*n[j] + z[j]*hp[j]
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package cell
 
-import "github.com/s2s-nmt/s2s/internal/mat"
+import (
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
 
 // The LSTM, as PyTorch's nn.LSTM documents it (gate order i, f, g, o; no
 // peepholes, no projection):
@@ -20,8 +23,9 @@ import "github.com/s2s-nmt/s2s/internal/mat"
 //	dgx = dgh = [dî, df̂, dĝ, dô];  dc_prev = dc̃ ⊙ f
 //	dh_prev = dgh W_hh;  dW_hh += dghᵀ h;  db_hh += Σ_b dgh
 
-// lstmStep fills tr.Gates with i, f, g, o, and tr.C, tr.TanhC, tr.H.
-func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
+// lstmStep fills tr.Gates with i, f, g, o, and tr.C, tr.TanhC, tr.H. The
+// nonlinearities run over whole row blocks (vectorised in float32).
+func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.Packed[F]) {
 	H := c.Hidden
 	bhh := c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
@@ -30,17 +34,22 @@ func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
 			g[j] = x[j] + bhh[j]
 		}
 	}
-	mat.Mul(tr.Gates, hPrev, false, c.Whh.W, true, 1, 1)
+	c.recur(tr.Gates, hPrev, whh, 1)
 	for i := 0; i < gx.Rows; i++ {
 		g, cp := tr.Gates.Row(i), cPrev.Row(i)
 		cn, tc, h := tr.C.Row(i), tr.TanhC.Row(i), tr.H.Row(i)
-		for j := 0; j < H; j++ {
-			ig, fg := sigmoid(g[j]), sigmoid(g[H+j])
-			gg, og := tanh(g[2*H+j]), sigmoid(g[3*H+j])
-			g[j], g[H+j], g[2*H+j], g[3*H+j] = ig, fg, gg, og
-			cn[j] = fg*cp[j] + ig*gg
-			tc[j] = tanh(cn[j])
-			h[j] = og * tc[j]
+		gemm.Sigmoid(g[:2*H], g[:2*H])
+		gemm.Tanh(g[2*H:3*H], g[2*H:3*H])
+		gemm.Sigmoid(g[3*H:4*H], g[3*H:4*H])
+		ig, fg, gg := g[:H], g[H:2*H], g[2*H:3*H]
+		cp, cn = cp[:H], cn[:H]
+		for j := range cn {
+			cn[j] = fg[j]*cp[j] + ig[j]*gg[j]
+		}
+		gemm.Tanh(tc, cn)
+		og, h, tc := g[3*H:4*H], h[:H], tc[:H]
+		for j := range h {
+			h[j] = og[j] * tc[j]
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package cell
 
-import "github.com/s2s-nmt/s2s/internal/mat"
+import (
+	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
 
 // The Elman RNN, as the lecture and PyTorch's nn.RNN (tanh) write it:
 //
@@ -12,7 +15,7 @@ import "github.com/s2s-nmt/s2s/internal/mat"
 //	dW_hh += daᵀ h;  db_hh += Σ_b da
 
 // rnnStep: tr.H = tanh(gx + b_hh + hPrev·W_hhᵀ).
-func (c *Cell[F]) rnnStep(tr *Trace[F], gx, hPrev mat.Mat[F]) {
+func (c *Cell[F]) rnnStep(tr *Trace[F], gx, hPrev mat.Mat[F], whh *gemm.Packed[F]) {
 	bhh := c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
 		g, out := gx.Row(i), tr.H.Row(i)
@@ -20,10 +23,8 @@ func (c *Cell[F]) rnnStep(tr *Trace[F], gx, hPrev mat.Mat[F]) {
 			out[j] = g[j] + bhh[j]
 		}
 	}
-	mat.Mul(tr.H, hPrev, false, c.Whh.W, true, 1, 1)
-	for j, v := range tr.H.Data {
-		tr.H.Data[j] = tanh(v)
-	}
+	c.recur(tr.H, hPrev, whh, 1)
+	gemm.Tanh(tr.H.Data, tr.H.Data)
 }
 
 // rnnBackward writes da into dgx; the caller does the W_hh products.
