@@ -83,7 +83,11 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	if d.hasC() {
 		dc = w.dcs[l]
 	}
-	c.StepBackward(tr, &w.sc[l], w.rows(w.dhs[l], t), dc, h, cp, dgx, w.dhp, w.dcp)
+	sc := &w.sc[l]
+	if t == w.T-1 {
+		c.PackRecurrentBackward(sc.RecurrentBackward()) // once per Backward
+	}
+	c.StepBackwardPacked(tr, sc, w.rows(w.dhs[l], t), dc, h, cp, dgx, w.dhp, w.dcp, sc.RecurrentBackward())
 	if t > 0 {
 		addTo(w.rows(w.dhs[l], t-1).Data, w.dhp.Data)
 		if d.hasC() {

@@ -1,9 +1,9 @@
 package decoder
 
 import (
-	"math"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -141,7 +141,10 @@ func (d *Decoder[F]) cells(w *Work[F], t int, rng *rand.Rand) {
 			c.Project(gx, x)
 		}
 		h, cp := w.prev(l, t)
-		c.Step(&w.tr[l][t], gx, h, cp)
+		if t == 0 {
+			c.PackRecurrent(w.sc[l].Recurrent()) // once per Forward: the weights are fixed during it
+		}
+		c.StepPacked(&w.tr[l][t], gx, h, cp, w.sc[l].Recurrent())
 	}
 }
 
@@ -169,9 +172,7 @@ func attVector[F mat.Float](d *Decoder[F], tr *layer.AttnTrace[F], pre, ctx, q m
 	d.AttVec.ForwardCols(pre, q, 0, false)
 	d.AttVec.ForwardCols(pre, ctx, q.Cols, true)
 	d.AttVec.AddBias(pre)
-	for k, v := range pre.Data {
-		pre.Data[k] = F(math.Tanh(float64(v)))
-	}
+	gemm.Tanh(pre.Data, pre.Data)
 }
 
 // argmax returns the index of the largest element (the first on ties).

@@ -46,6 +46,7 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 	if hasC {
 		copy(dc.Data, w.DFinal[l][d].C.Data)
 	}
+	c.PackRecurrentBackward(dw.sc.RecurrentBackward())
 	for k := S - 1; k >= 0; k-- {
 		t := k
 		if d == 1 {
@@ -62,7 +63,7 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 			}
 		}
 		hp, cp := w.prev(dw, d, t)
-		c.StepBackward(&dw.tr[t], &dw.sc, dh, dc, hp, cp, dw.dgx.Slice(t*B, (t+1)*B), dhp, dcp)
+		c.StepBackwardPacked(&dw.tr[t], &dw.sc, dh, dc, hp, cp, dw.dgx.Slice(t*B, (t+1)*B), dhp, dcp, dw.sc.RecurrentBackward())
 		for b := 0; b < B; b++ {
 			if t >= w.lens[b] {
 				copy(dhp.Row(b), w.keepH.Row(b))

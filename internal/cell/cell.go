@@ -113,6 +113,18 @@ func (c *Cell[F]) recur(gates, hPrev mat.Mat[F], whh *gemm.Packed[F], beta F) {
 // Neither tr nor the inputs are changed, so calling it twice doubles the
 // parameter gradients.
 func (c *Cell[F]) StepBackward(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F]) {
+	c.StepBackwardPacked(tr, sc, dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev, nil)
+}
+
+// PackRecurrentBackward packs W_hh (G·H, H) into p for StepBackwardPacked.
+// Pack again after the weights change.
+func (c *Cell[F]) PackRecurrentBackward(p *gemm.Packed[F]) {
+	p.Pack(false, c.GH(), c.Hidden, c.Whh.W.Data, c.Hidden)
+}
+
+// StepBackwardPacked is StepBackward with W_hh packed by
+// PackRecurrentBackward (nil: not packed), bit for bit the same.
+func (c *Cell[F]) StepBackwardPacked(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F], whh *gemm.Packed[F]) {
 	dgh := dgx // the gradient of h_prev·W_hhᵀ + b_hh; differs from dgx only in a GRU
 	switch c.Kind {
 	case RNN:
@@ -129,7 +141,16 @@ func (c *Cell[F]) StepBackward(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPre
 	if c.Kind == GRU {
 		beta = 1 // gruBackward wrote the direct path dh ⊙ z into dhPrev
 	}
-	mat.Mul(dhPrev, dgh, false, c.Whh.W, false, 1, beta)
+	if whh == nil {
+		mat.Mul(dhPrev, dgh, false, c.Whh.W, false, 1, beta)
+		return
+	}
+	if dhPrev.Rows != dgh.Rows || dhPrev.Cols != c.Hidden {
+		panic("cell: StepBackwardPacked shape mismatch")
+	}
+	if dgh.Rows > 0 {
+		gemm.GemmPacked(false, dgh.Rows, 1, dgh.Data, c.GH(), whh, beta, dhPrev.Data, c.Hidden)
+	}
 }
 
 // Trace is what one Step records for its backward: the new state and the
@@ -162,8 +183,18 @@ func (tr *Trace[F]) Resize(c *Cell[F], B int) {
 // Scratch is per-goroutine working memory for StepBackward: one per cell (or
 // one sized for the largest) serves every step.
 type Scratch[F mat.Float] struct {
-	dgh mat.Mat[F] // (B, G·H) GRU only: gradient of h_prev·W_hhᵀ + b_hh
+	dgh  mat.Mat[F]     // (B, G·H) GRU only: gradient of h_prev·W_hhᵀ + b_hh
+	whh  gemm.Packed[F] // storage for PackRecurrent, see Recurrent
+	whhB gemm.Packed[F] // storage for PackRecurrentBackward
 }
+
+// Recurrent returns storage in s for a packed W_hhᵀ (PackRecurrent, then
+// StepPacked), so that a goroutine packs once per sequence.
+func (s *Scratch[F]) Recurrent() *gemm.Packed[F] { return &s.whh }
+
+// RecurrentBackward returns storage in s for a packed W_hh
+// (PackRecurrentBackward, then StepBackwardPacked).
+func (s *Scratch[F]) RecurrentBackward() *gemm.Packed[F] { return &s.whhB }
 
 // Resize shapes s for batch size B of cell c.
 func (s *Scratch[F]) Resize(c *Cell[F], B int) {
