@@ -15,8 +15,13 @@
 // machine.
 //
 // One call uses up to Threads() goroutines (SetThreads; 1 by default).
+// Packed and GemmPacked pack a weight matrix once for many products.
 // Exp, Tanh and Sigmoid are the elementwise functions the cells need,
 // vectorised for float32 with AVX-512.
+//
+// Measure with go test -bench 'Gemm|Gonum' ./internal/gemm (GFLOP/s per
+// shape, transpose and thread count, and gonum's for the ratio); package
+// openblas explains the side-by-side comparison with OpenBLAS.
 package gemm
 
 import (
