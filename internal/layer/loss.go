@@ -94,15 +94,24 @@ func logSoftmax[F mat.Float](x, buf []F) {
 	var sum float64
 	for i := 0; i < len(x); i += len(buf) {
 		b := buf[:min(len(buf), len(x)-i)]
-		for j, v := range x[i : i+len(b)] {
-			b[j] = v - m
-		}
+		shift(b, x[i:i+len(b)], m)
 		gemm.Exp(b, b)
 		sum += sum4(b)
 	}
 	z := m + F(math.Log(sum))
-	for i := range x {
-		x[i] -= z
+	shift(x, x, z)
+}
+
+// shift sets dst[i] = x[i] − c, unrolled by four.
+func shift[F mat.Float](dst, x []F, c F) {
+	dst = dst[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		d, s := dst[i:i+4:i+4], x[i:i+4:i+4]
+		d[0], d[1], d[2], d[3] = s[0]-c, s[1]-c, s[2]-c, s[3]-c
+	}
+	for ; i < len(x); i++ {
+		dst[i] = x[i] - c
 	}
 }
 
