@@ -22,8 +22,10 @@ type config[F Float] struct {
 	mr, nr     int
 	kc, mc, nc int
 	kern       func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F)
-	trans16    func(dst *F, ldd int, src *F, lds int) // a 16×16 transpose, or nil
-	trans8     func(dst *F, src *F, lds int)          // packs 8 rows of 16 (mr = 8), or nil
+	transB     func(dst *F, ldd int, src *F, lds int) // a tbB×tbB transpose, or nil
+	tbB        int
+	transA     func(dst *F, src *F, lds int) // packs mr rows of tkA steps of k, or nil
+	tkA        int
 	wsMu       sync.Mutex
 	free       []*workspace[F]
 	jobs       sync.Pool
@@ -88,11 +90,11 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 			direct := !pr.tB && i1-i0 <= directMaxM
 			prepacked := pr.packed != nil
 			if !direct && !prepacked {
-				packB(ws.b, nr, cf.trans16, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
+				packB(ws.b, nr, cf.transB, cf.tbB, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(ws.a, mr, cf.trans8, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
+				packA(ws.a, mr, cf.transA, cf.tkA, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					var bp *F
@@ -105,7 +107,7 @@ func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int
 					case cols == nr:
 						bp, ldb = &pr.b[pc*pr.ldb+jc+jr], pr.ldb
 					default: // a partial strip is packed, zero-padded
-						packB(ws.b, nr, nil, false, kb, cols, pr.b, pr.ldb, pc, jc+jr)
+						packB(ws.b, nr, nil, 0, false, kb, cols, pr.b, pr.ldb, pc, jc+jr)
 						bp = &ws.b[0]
 					}
 					for ir := 0; ir < mb; ir += mr {

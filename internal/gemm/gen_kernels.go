@@ -55,6 +55,7 @@ func main() {
 	}
 	genTranspose(&w)
 	genTranspose8(&w)
+	genTransposeF64(&w)
 	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
@@ -391,6 +392,55 @@ func genTranspose8(w *strings.Builder) {
 			p("VMOVUPS Z16, %d(DI)", 32*(8*half+e))
 			p("VSHUFF32X4 $0xDD, %s, %s, Z17", b, a)
 			p("VMOVUPS Z17, %d(DI)", 32*(8*half+4+e))
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// genTransposeF64 writes transF64x8, an 8×8 float64 transpose with AVX-512:
+// dst[j·ldd + i] = src[i·lds + j]. Unpack pairs of rows, then exchange
+// 128-bit lanes twice.
+func genTransposeF64(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	fmt.Fprintf(w, "\n// func transF64x8(dst *float64, ldd int, src *float64, lds int)\n")
+	fmt.Fprintf(w, "TEXT ·transF64x8(SB), NOSPLIT, $0-32\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ ldd+8(FP), R8")
+	p("SHLQ $3, R8")
+	p("MOVQ src+16(FP), SI")
+	p("MOVQ lds+24(FP), R9")
+	p("SHLQ $3, R9")
+	for i := 0; i < 8; i++ {
+		p("VMOVUPD (SI), %s", z(i))
+		if i < 7 {
+			p("ADDQ R9, SI")
+		}
+	}
+	// T(2i) holds elements 2k of rows 2i, 2i+1 in lane k; T(2i+1) 2k+1.
+	for i := 0; i < 4; i++ {
+		p("VUNPCKLPD %s, %s, %s", z(2*i+1), z(2*i), z(8+2*i))
+		p("VUNPCKHPD %s, %s, %s", z(2*i+1), z(2*i), z(9+2*i))
+	}
+	// For parity q (even, odd columns): T(q), T(2+q), T(4+q), T(6+q).
+	for q := 0; q < 2; q++ {
+		t0, t2, t4, t6 := z(8+q), z(10+q), z(12+q), z(14+q)
+		u, v, u2, v2 := z(16+4*q), z(17+4*q), z(18+4*q), z(19+4*q)
+		p("VSHUFF64X2 $0x88, %s, %s, %s", t2, t0, u) // lanes 0, 2 of T0 | T2
+		p("VSHUFF64X2 $0xDD, %s, %s, %s", t2, t0, v) // lanes 1, 3
+		p("VSHUFF64X2 $0x88, %s, %s, %s", t6, t4, u2)
+		p("VSHUFF64X2 $0xDD, %s, %s, %s", t6, t4, v2)
+		// Column 2k+q is lane k of T(q), T(2+q), T(4+q), T(6+q).
+		p("VSHUFF64X2 $0x88, %s, %s, %s", u2, u, z(q))   // k = 0
+		p("VSHUFF64X2 $0xDD, %s, %s, %s", u2, u, z(4+q)) // k = 2
+		p("VSHUFF64X2 $0x88, %s, %s, %s", v2, v, z(2+q)) // k = 1
+		p("VSHUFF64X2 $0xDD, %s, %s, %s", v2, v, z(6+q)) // k = 3
+	}
+	for i := 0; i < 8; i++ {
+		p("VMOVUPD %s, (DI)", z(i))
+		if i < 7 {
+			p("ADDQ R8, DI")
 		}
 	}
 	p("VZEROUPPER")

@@ -29,6 +29,14 @@ func transF32x16(dst *float32, ldd int, src *float32, lds int)
 //go:noescape
 func transF32x8x16(dst *float32, src *float32, lds int)
 
+// transF64x8 transposes an 8×8 block: dst[j·ldd + i] = src[i·lds + j].
+//
+//go:noescape
+func transF64x8(dst *float64, ldd int, src *float64, lds int)
+
+// transF64A packs 8 rows of 8 steps of k into an 8-row micro-panel.
+func transF64A(dst, src *float64, lds int) { transF64x8(dst, 8, src, lds) }
+
 var (
 	hasAVX512 = cpu.X86.HasAVX512F
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -38,10 +46,12 @@ var (
 // element sums k in KC-sized blocks), so it is a constant of the kernel,
 // never a function of the shape or the thread count.
 var (
-	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512, trans16: transF32x16, trans8: transF32x8x16}
-	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512}
-	f32AVX2   = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
-	f64AVX2   = &config[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 120, nc: 1536, kern: kernF64AVX2}
+	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512,
+		transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16}
+	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512,
+		transB: transF64x8, tbB: 8, transA: transF64A, tkA: 8}
+	f32AVX2 = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
+	f64AVX2 = &config[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 120, nc: 1536, kern: kernF64AVX2}
 )
 
 // configs32 and configs64 list the kernels this CPU can run, fastest first.

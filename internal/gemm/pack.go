@@ -6,9 +6,9 @@ package gemm
 
 // packA packs the mb×kb block of op(A) starting at (i0, p0) into dst as
 // ⌈mb/mr⌉ micro-panels; panel s holds, for each p in [0, kb), the mr values
-// op(A)[i0+s·mr+r, p0+p] (0 past row mb). tr, when not nil, packs 8 rows
-// of 16 at once (for op(A) = A with mr = 8).
-func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tA bool, mb, kb int, a []F, lda, i0, p0 int) {
+// op(A)[i0+s·mr+r, p0+p] (0 past row mb). tr, when not nil, packs a full
+// micro-panel tk steps of k at a time (for op(A) = A).
+func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tk int, tA bool, mb, kb int, a []F, lda, i0, p0 int) {
 	for s := 0; s*mr < mb; s++ {
 		rows := min(mr, mb-s*mr)
 		panel := dst[s*mr*kb : (s+1)*mr*kb]
@@ -36,10 +36,10 @@ func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tA bool, 
 		// op(A)[i, p] = a[i·lda + p]: each row is a contiguous run of p.
 		src := a[(i0+s*mr)*lda+p0:]
 		pFrom := 0
-		if tr != nil && rows == 8 && mr == 8 && kb >= 16 {
-			_ = src[7*lda+kb-1] // the last element any block reads
-			for ; pFrom+16 <= kb; pFrom += 16 {
-				tr(&panel[pFrom*8], &src[pFrom], lda)
+		if tr != nil && rows == mr && kb >= tk {
+			_ = src[(mr-1)*lda+kb-1] // the last element any block reads
+			for ; pFrom+tk <= kb; pFrom += tk {
+				tr(&panel[pFrom*mr], &src[pFrom], lda)
 			}
 		}
 		for r := range rows {
@@ -59,8 +59,8 @@ func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tA bool, 
 // packB packs the kb×nb block of op(B) starting at (p0, j0) into dst as
 // ⌈nb/nr⌉ micro-panels; panel t holds, for each p in [0, kb), the nr values
 // op(B)[p0+p, j0+t·nr+c] (0 past column nb). tr, when not nil, transposes
-// 16×16 blocks (for op(B) = Bᵀ).
-func packB[F Float](dst []F, nr int, tr func(dst *F, ldd int, src *F, lds int), tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
+// tb×tb blocks (for op(B) = Bᵀ).
+func packB[F Float](dst []F, nr int, tr func(dst *F, ldd int, src *F, lds int), tb int, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
 	for t := 0; t*nr < nb; t++ {
 		cols := min(nr, nb-t*nr)
 		panel := dst[t*nr*kb : (t+1)*nr*kb]
@@ -76,16 +76,16 @@ func packB[F Float](dst []F, nr int, tr func(dst *F, ldd int, src *F, lds int), 
 		}
 		// op(B)[p, j] = b[j·ldb + p]: each column is a contiguous run of p.
 		src := b[(j0+t*nr)*ldb+p0:]
-		if tr != nil && cols == nr && nr%16 == 0 && kb >= 16 {
-			kb16 := kb &^ 15
+		if tr != nil && cols == nr && nr%tb == 0 && kb >= tb {
+			kbt := kb / tb * tb
 			_ = src[(cols-1)*ldb+kb-1] // the last element any block reads
-			for c := 0; c < nr; c += 16 {
-				for p := 0; p < kb16; p += 16 {
+			for c := 0; c < nr; c += tb {
+				for p := 0; p < kbt; p += tb {
 					tr(&panel[p*nr+c], nr, &src[c*ldb+p], ldb)
 				}
 			}
-			if kb16 < kb {
-				packTransposed(panel[kb16*nr:], nr, cols, kb-kb16, src[kb16:], ldb)
+			if kbt < kb {
+				packTransposed(panel[kbt*nr:], nr, cols, kb-kbt, src[kbt:], ldb)
 			}
 			continue
 		}

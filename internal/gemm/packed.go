@@ -55,7 +55,7 @@ func grow[F Float](s []F, n int) []F {
 func packWhole[F Float](cf *config[F], dst []F, tB bool, k, n int, b []F, ldb int) {
 	w := packedWidth(cf, n)
 	for pc := 0; pc < k; pc += cf.kc {
-		packB(dst[pc*w:], cf.nr, cf.trans16, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
+		packB(dst[pc*w:], cf.nr, cf.transB, cf.tbB, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
 	}
 }
 
