@@ -3,6 +3,7 @@ package corpora
 import (
 	"errors"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 )
 
 // Config is the data section of an experiment file: where the corpora are,
@@ -103,27 +104,15 @@ func DefaultConfig() Config {
 	}
 }
 
-// FieldError is one problem with one key of a config section. Field is the
-// key path inside the section ("tokenizer.vocab_size").
-type FieldError struct {
-	Key string
-	Msg string
-}
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
-
-// Field returns the key path, for the configs package to find its line.
-func (e *FieldError) Field() string { return e.Key }
-
-// Problem returns the message without the key.
-func (e *FieldError) Problem() string { return e.Msg }
+// FieldError is one invalid value of the section (see package field).
+type FieldError = field.Error
 
 // Validate returns every problem of the section joined into one error of
 // *FieldError values, or nil.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &FieldError{key, fmt.Sprintf(format, args...)})
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	if !c.Synthetic.Valid() {
 		bad("synthetic", "%q is not one of %s", c.Synthetic, NumbersEnRu)

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 	"strings"
 
 	"github.com/s2s-nmt/s2s/decoder"
@@ -47,24 +48,15 @@ func DefaultConfig() Config {
 	return Config{Type: TypeSeq2Seq, Encoder: encoder.DefaultConfig(), Decoder: decoder.DefaultConfig()}
 }
 
-// FieldError is one invalid config value: Field is its key path inside the
-// model section ("encoder.cell"), Problem what is wrong with it.
-type FieldError struct{ Key, Msg string }
-
-// Field returns the key path inside the model section.
-func (e *FieldError) Field() string { return e.Key }
-
-// Problem says what is wrong.
-func (e *FieldError) Problem() string { return e.Msg }
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+// FieldError is one invalid value of the section (see package field).
+type FieldError = field.Error
 
 // Validate returns every problem, joined, each a *FieldError with its key
 // path ("encoder.cell", "decoder.attention", …), or nil.
 func (c *Config) Validate() error {
 	var errs []error
 	if !c.Type.Valid() {
-		errs = append(errs, &FieldError{"type", fmt.Sprintf("%q is not one of %v", c.Type, Types)})
+		errs = append(errs, &FieldError{Key: "type", Msg: fmt.Sprintf("%q is not one of %v", c.Type, Types)})
 	}
 	if c.Type == TypeLM {
 		errs = append(errs, under("decoder", c.Decoder.Validate())...)
@@ -75,7 +67,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, under("decoder", c.Decoder.ValidateMemory(c.Encoder.OutDim()))...)
 	}
 	if !(c.InitScale >= 0) {
-		errs = append(errs, &FieldError{"init_scale", fmt.Sprintf("%v must be ≥ 0", c.InitScale)})
+		errs = append(errs, &FieldError{Key: "init_scale", Msg: fmt.Sprintf("%v must be ≥ 0", c.InitScale)})
 	}
 	return errors.Join(errs...)
 }
@@ -89,7 +81,7 @@ func under(prefix string, errs []error) []error {
 		if !ok {
 			key, msg = "", e.Error()
 		}
-		out[i] = &FieldError{strings.TrimSuffix(prefix+"."+key, "."), msg}
+		out[i] = &FieldError{Key: strings.TrimSuffix(prefix+"."+key, "."), Msg: msg}
 	}
 	return out
 }
@@ -100,13 +92,13 @@ func (c *Config) validateLM() []error {
 	var errs []error
 	d := c.Decoder
 	if d.Attention != layer.NoAttention {
-		errs = append(errs, &FieldError{"decoder.attention", fmt.Sprintf("%q: a language model has no source to attend to; set attention: none", d.Attention)})
+		errs = append(errs, &FieldError{Key: "decoder.attention", Msg: fmt.Sprintf("%q: a language model has no source to attend to; set attention: none", d.Attention)})
 	}
 	if d.Bridge != decoder.BridgeNone {
-		errs = append(errs, &FieldError{"decoder.bridge", fmt.Sprintf("%q: a language model has no encoder state to bridge from; set bridge: none", d.Bridge)})
+		errs = append(errs, &FieldError{Key: "decoder.bridge", Msg: fmt.Sprintf("%q: a language model has no encoder state to bridge from; set bridge: none", d.Bridge)})
 	}
 	if d.InputFeeding {
-		errs = append(errs, &FieldError{"decoder.input_feeding", "true: a language model has no attentional vector to feed; set input_feeding: false"})
+		errs = append(errs, &FieldError{Key: "decoder.input_feeding", Msg: "true: a language model has no attentional vector to feed; set input_feeding: false"})
 	}
 	return errs
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 	"time"
 )
 
@@ -160,24 +161,15 @@ func (c Config) MaxDuration() time.Duration {
 	return d
 }
 
-// FieldError is one invalid value: Key is its path inside the training
-// section, Msg what is wrong.
-type FieldError struct{ Key, Msg string }
-
-// Field returns the key path inside the section.
-func (e *FieldError) Field() string { return e.Key }
-
-// Problem says what is wrong.
-func (e *FieldError) Problem() string { return e.Msg }
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+// FieldError is one invalid value of the section (see package field).
+type FieldError = field.Error
 
 // Validate returns every problem with the section, joined, each a
 // *FieldError, or nil.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &FieldError{key, fmt.Sprintf(format, args...)})
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	positive := func(key string, v int) {
 		if v < 1 {

@@ -6,6 +6,7 @@ package translate
 import (
 	"errors"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 )
 
 // Config is the `translate:` section of an experiment file: the defaults of
@@ -31,34 +32,26 @@ func DefaultConfig() Config {
 	return Config{Beam: 5, Alpha: 1, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32}
 }
 
-// FieldError is one invalid value: Key is its path inside the section.
-type FieldError struct{ Key, Msg string }
-
-// Field returns the key path inside the section.
-func (e *FieldError) Field() string { return e.Key }
-
-// Problem says what is wrong.
-func (e *FieldError) Problem() string { return e.Msg }
-
-func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+// FieldError is one invalid value of the section (see package field).
+type FieldError = field.Error
 
 // Validate returns every problem, joined, each a *FieldError, or nil.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Beam < 1 {
-		errs = append(errs, &FieldError{"beam", fmt.Sprintf("must be ≥ 1, got %d", c.Beam)})
+		errs = append(errs, &FieldError{Key: "beam", Msg: fmt.Sprintf("must be ≥ 1, got %d", c.Beam)})
 	}
 	if !(c.Alpha >= 0) {
-		errs = append(errs, &FieldError{"alpha", fmt.Sprintf("must be ≥ 0, got %g", c.Alpha)})
+		errs = append(errs, &FieldError{Key: "alpha", Msg: fmt.Sprintf("must be ≥ 0, got %g", c.Alpha)})
 	}
 	if !(c.MaxLenRatio > 0) {
-		errs = append(errs, &FieldError{"max_len_ratio", fmt.Sprintf("must be > 0, got %g", c.MaxLenRatio)})
+		errs = append(errs, &FieldError{Key: "max_len_ratio", Msg: fmt.Sprintf("must be > 0, got %g", c.MaxLenRatio)})
 	}
 	if c.MaxLenExtra < 0 {
-		errs = append(errs, &FieldError{"max_len_extra", fmt.Sprintf("must be ≥ 0, got %d", c.MaxLenExtra)})
+		errs = append(errs, &FieldError{Key: "max_len_extra", Msg: fmt.Sprintf("must be ≥ 0, got %d", c.MaxLenExtra)})
 	}
 	if c.BatchSize < 1 {
-		errs = append(errs, &FieldError{"batch_size", fmt.Sprintf("must be ≥ 1, got %d", c.BatchSize)})
+		errs = append(errs, &FieldError{Key: "batch_size", Msg: fmt.Sprintf("must be ≥ 1, got %d", c.BatchSize)})
 	}
 	return errors.Join(errs...)
 }

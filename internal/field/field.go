@@ -1,0 +1,15 @@
+// Package field is the error each config section's Validate reports for
+// one key, so that package configs can place it at the key's line.
+package field
+
+// Error is one invalid value: Key is its path inside the section
+// ("encoder.cell", "tokenizer.vocab_size"), Msg what is wrong with it.
+type Error struct{ Key, Msg string }
+
+// Field returns the key path inside the section.
+func (e *Error) Field() string { return e.Key }
+
+// Problem says what is wrong, without the key.
+func (e *Error) Problem() string { return e.Msg }
+
+func (e *Error) Error() string { return e.Key + ": " + e.Msg }
