@@ -60,7 +60,7 @@ func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extr
 		return "", fmt.Errorf("checkpoint %s: %w", final, err)
 	}
 	meta := map[string]string{"step": strconv.Itoa(st.Step)}
-	if err := safetensors.SaveSet(filepath.Join(tmp, WeightsFile), set, meta); err != nil {
+	if err := safetensors.SaveWeights(filepath.Join(tmp, WeightsFile), set, meta); err != nil {
 		return fail(err)
 	}
 	if err := saveSlabs(filepath.Join(tmp, OptimizerFile), set, opt); err != nil {
@@ -144,7 +144,11 @@ func fillSlab(slab []float32, set *mat.Set[float32], f *safetensors.File, prefix
 	off := 0
 	for _, p := range set.List {
 		n := p.W.Rows * p.W.Cols
-		if err := safetensors.Fill(slab[off:off+n], f, prefix+p.Name, p.W.Rows, p.W.Cols); err != nil {
+		shape := []int{p.W.Rows, p.W.Cols}
+		if in, ok := f.Lookup(prefix + p.Name); ok && len(in.Shape) == 1 && p.W.Rows == 1 {
+			shape = []int{p.W.Cols} // a bias stored as PyTorch stores it
+		}
+		if err := safetensors.Fill(slab[off:off+n], f, prefix+p.Name, shape...); err != nil {
 			return err
 		}
 		off += n

@@ -39,7 +39,7 @@ func (t *Trainer) checkpoint() error {
 
 // saveBest writes the current weights as the run's model.safetensors.
 func (t *Trainer) saveBest() error {
-	return safetensors.SaveSet(filepath.Join(t.opts.RunDir, WeightsFile), t.task.params(), nil)
+	return safetensors.SaveWeights(filepath.Join(t.opts.RunDir, WeightsFile), t.task.params(), nil)
 }
 
 // validate runs validation, logs it, and keeps the best weights.

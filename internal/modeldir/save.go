@@ -50,5 +50,5 @@ func fill[F mat.Float](tmp string, cfg *configs.Config, src, tgt *corpora.Tokeni
 	if err := tgt.Save(filepath.Join(tmp, TgtTokenizer)); err != nil {
 		return err
 	}
-	return safetensors.SaveSet(filepath.Join(tmp, WeightsFile), net.Params(), meta)
+	return safetensors.SaveWeights(filepath.Join(tmp, WeightsFile), net.Params(), meta)
 }
