@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
@@ -66,7 +67,7 @@ func DefaultConfig() Config {
 func (c Config) Validate() []error {
 	var errs []error
 	if !c.Cell.Valid() {
-		errs = append(errs, fmt.Errorf("cell: %q is not one of %v", c.Cell, cell.Kinds))
+		errs = append(errs, fmt.Errorf("cell: %q is not one of %s", c.Cell, field.OneOf(cell.Kinds)))
 	}
 	for _, f := range []struct {
 		key string
@@ -77,10 +78,10 @@ func (c Config) Validate() []error {
 		}
 	}
 	if !c.Attention.Valid() {
-		errs = append(errs, fmt.Errorf("attention: %q is not one of %v", c.Attention, layer.AttentionKinds))
+		errs = append(errs, fmt.Errorf("attention: %q is not one of %s", c.Attention, field.OneOf(layer.AttentionKinds)))
 	}
 	if !c.Bridge.Valid() {
-		errs = append(errs, fmt.Errorf("bridge: %q is not one of %v", c.Bridge, Bridges))
+		errs = append(errs, fmt.Errorf("bridge: %q is not one of %s", c.Bridge, field.OneOf(Bridges)))
 	}
 	if c.TieEmbeddings && c.Emb != c.Hidden {
 		errs = append(errs, fmt.Errorf("tie_embeddings: needs emb (%d) == hidden (%d)", c.Emb, c.Hidden))

@@ -2,6 +2,7 @@ package encoder
 
 import (
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/field"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
 )
@@ -45,7 +46,7 @@ func (c Config) OutDim() int { return c.Dirs() * c.Hidden }
 func (c Config) Validate() []error {
 	var errs []error
 	if !c.Cell.Valid() {
-		errs = append(errs, fmt.Errorf("cell: %q is not one of %v", c.Cell, cell.Kinds))
+		errs = append(errs, fmt.Errorf("cell: %q is not one of %s", c.Cell, field.OneOf(cell.Kinds)))
 	}
 	for _, f := range []struct {
 		key string

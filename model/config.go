@@ -56,7 +56,7 @@ type FieldError = field.Error
 func (c *Config) Validate() error {
 	var errs []error
 	if !c.Type.Valid() {
-		errs = append(errs, &FieldError{Key: "type", Msg: fmt.Sprintf("%q is not one of %v", c.Type, Types)})
+		errs = append(errs, &FieldError{Key: "type", Msg: fmt.Sprintf("%q is not one of %s", c.Type, field.OneOf(Types))})
 	}
 	if c.Type == TypeLM {
 		errs = append(errs, under("decoder", c.Decoder.Validate())...)

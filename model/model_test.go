@@ -149,7 +149,7 @@ func TestValidate(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := "encoder.cell: \"lstmm\" is not one of [gru lstm rnn]\ndecoder.layers: 0 must be at least 1"
+	want := "encoder.cell: \"lstmm\" is not one of gru, lstm, rnn\ndecoder.layers: 0 must be at least 1"
 	if err.Error() != want {
 		t.Fatalf("got %q, want %q", err, want)
 	}

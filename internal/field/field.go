@@ -13,3 +13,15 @@ func (e *Error) Field() string { return e.Key }
 func (e *Error) Problem() string { return e.Msg }
 
 func (e *Error) Error() string { return e.Key + ": " + e.Msg }
+
+// OneOf lists allowed values for a message: "gru, lstm, rnn".
+func OneOf[T ~string](values []T) string {
+	s := ""
+	for i, v := range values {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(v)
+	}
+	return s
+}
