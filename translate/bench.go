@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -13,13 +14,16 @@ import (
 // with Cell (random weights), batches of Batch random sources of length
 // SrcLen decoded by beam search of width Beam (1: greedy) for exactly
 // Steps decoder steps (EOS is never chosen before the last), Warmup
-// untimed batches, then Batches timed ones.
+// untimed batches, then Batches timed ones. Workers searchers decode
+// batches side by side, as s2s translate --threads runs them (one batch
+// per core, each searcher on one goroutine).
 type BenchOptions struct {
 	Shape                model.RefShape
 	Cell                 cell.Kind
 	Beam                 int
 	Batch, SrcLen, Steps int
 	Warmup, Batches      int
+	Workers              int // parallel searchers; < 1 means 1
 	Seed                 uint64
 }
 
@@ -27,12 +31,14 @@ type BenchOptions struct {
 type BenchResult struct {
 	Params       int
 	FlopPerBatch float64   // matrix-product FLOPs of one batch (forward only)
-	BatchSeconds []float64 // wall time of each timed batch
+	BatchSeconds []float64 // wall time of each timed batch: Workers batches decoded at once, divided by Workers
 	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
 }
 
-// Bench times Searcher.Search on torch_ref.py's decode setting. It uses
-// the calling goroutine only; gemm.SetThreads bounds the cores.
+// Bench times Searcher.Search on torch_ref.py's decode setting: each
+// round decodes Workers different batches at once, one per searcher
+// goroutine, and counts the round's wall time divided by Workers per
+// batch. gemm.SetThreads bounds the cores of each searcher's products.
 func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam < 1 || o.Batch < 1 || o.SrcLen < 1 || o.Steps < 1 || o.Batches < 1 || o.Warmup < 0 {
 		return nil, fmt.Errorf("bench: beam %d, batch %d, source length %d, steps %d, batches %d must be ≥ 1",
@@ -47,9 +53,11 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam == 1 {
 		opt.Mode = Greedy
 	}
-	s, err := NewSearcher(m, opt)
-	if err != nil {
-		return nil, err
+	searchers := make([]*Searcher[float32], max(o.Workers, 1))
+	for i := range searchers {
+		if searchers[i], err = NewSearcher(m, opt); err != nil {
+			return nil, err
+		}
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 2))
 	srcs := make([][]Source, 4)
@@ -63,13 +71,18 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	rows := o.Batch * (1 + o.Beam*(o.Steps-1))
 	r := &BenchResult{Params: len(m.Params().W),
 		FlopPerBatch: sh.ForwardFlops(o.Cell, o.Batch, o.SrcLen, rows)}
+	outs := make([][][]Hypothesis, len(searchers))
 	for i := range o.Warmup + o.Batches {
 		start := time.Now()
-		out := s.Search(srcs[i%len(srcs)])
-		if i >= o.Warmup {
-			r.BatchSeconds = append(r.BatchSeconds, time.Since(start).Seconds())
+		var wg sync.WaitGroup
+		for j, s := range searchers {
+			wg.Go(func() { outs[j] = s.Search(srcs[(i*len(searchers)+j)%len(srcs)]) })
 		}
-		r.OutTokens = len(out[0][0].Tokens)
+		wg.Wait()
+		if i >= o.Warmup {
+			r.BatchSeconds = append(r.BatchSeconds, time.Since(start).Seconds()/float64(len(searchers)))
+		}
+		r.OutTokens = len(outs[0][0][0].Tokens)
 	}
 	return r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type benchArgs struct {
 	shape, mode, cell string
 	beam, threads     int
 	steps, warmup     int
+	cpuprofile        string
 }
 
 func newBenchCommand() *cli.Command {
@@ -34,19 +36,22 @@ func newBenchCommand() *cli.Command {
 		Description: "Builds torch_ref.py's model (bi-GRU/LSTM encoder, tanh bridge, Bahdanau attention, attentional\n" +
 			"vector, output without bias) with random weights and data, and prints one JSON line: tokens_per_s\n" +
 			"(train: target tokens) or sentences_per_s (decode: batch 32, source length 20, 40 steps, EOS never\n" +
-			"chosen), params, flop_per_token, gflops, peak_rss_mb and the spread of the timed steps.",
+			"chosen; with --threads N, N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
+			"gflops, peak_rss_mb and the spread of the timed steps.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small"},
 			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode"},
 			&cli.StringFlag{Name: "cell", Value: "gru", Usage: "gru or lstm"},
 			&cli.IntFlag{Name: "beam", Value: 5, Usage: "decode: beam size (1 = greedy)"},
-			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or GEMM threads (decode)"},
+			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or searchers decoding a batch each, as s2s translate --threads (decode)"},
 			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)"},
 			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file"},
 		},
 		Action: func(c *cli.Context) error {
 			a := benchArgs{shape: c.String("shape"), mode: c.String("mode"), cell: c.String("cell"),
-				beam: c.Int("beam"), threads: c.Int("threads"), steps: c.Int("steps"), warmup: c.Int("warmup")}
+				beam: c.Int("beam"), threads: c.Int("threads"), steps: c.Int("steps"), warmup: c.Int("warmup"),
+				cpuprofile: c.String("cpuprofile")}
 			return runBench(a)
 		},
 	}
@@ -65,6 +70,17 @@ func runBench(a benchArgs) error {
 		return usagef("--threads, --steps and --beam must be ≥ 1, --warmup ≥ 0")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
+	if a.cpuprofile != "" {
+		f, err := os.Create(a.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	out := map[string]any{"mode": a.mode, "shape": a.shape, "cell": a.cell, "threads": a.threads,
 		"kernel": gemm.Kernel(), "steps": a.steps, "warmup": a.warmup}
 	switch a.mode {
@@ -80,16 +96,19 @@ func runBench(a benchArgs) error {
 		out["flop_per_token"], out["gflops"] = r.FlopPerStep/toks, r.FlopPerStep/med/1e9
 		out["last_loss"] = r.Loss
 	case "decode":
+		// As s2s translate --threads N: N searchers, one batch each, every
+		// product on its searcher's goroutine (gemm's default of 1 thread).
 		defer gemm.SetThreads(gemm.Threads())
-		gemm.SetThreads(a.threads)
+		gemm.SetThreads(1)
 		const batch, srcLen, steps = 32, 20, 40
 		r, err := translate.Bench(translate.BenchOptions{Shape: sh, Cell: kind, Beam: a.beam,
-			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Seed: 1234})
+			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, Seed: 1234})
 		if err != nil {
 			return err
 		}
 		med := spread(out, r.BatchSeconds, "batch_s")
 		out["params"], out["beam"], out["sentences_per_s"] = r.Params, a.beam, batch/med
+		out["searchers"] = a.threads
 		out["flop_per_token"] = r.FlopPerBatch / (batch * steps)
 		out["gflops"], out["out_tokens"] = r.FlopPerBatch/med/1e9, r.OutTokens
 	default:
