@@ -7,6 +7,7 @@ import (
 
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/gemm"
+	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/model"
 )
@@ -62,18 +63,16 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	set, adam := m.Params(), optim.NewAdam[float32](len(m.Params().W))
 	r := &BenchResult{Params: len(set.W), TokensPerStep: batches[0].Tokens(),
 		FlopPerStep: 3 * sh.ForwardFlops(o.Cell, sh.Batch, sh.SrcLen, sh.Batch*sh.TgtLen)}
+	sets := make([]*mat.Set[float32], len(p.workers))
+	for i, w := range p.workers {
+		sets[i] = w.m.Params()
+	}
 	for i := range o.Warmup + o.Steps {
 		b := batches[i%len(batches)]
 		start := time.Now()
-		for _, w := range p.workers {
-			w.m.Params().ZeroGrad()
-		}
+		zeroGrads(sets)
 		loss, n := p.run(b, passOptions{seed: o.Seed, step: uint64(i), gradScale: 1 / float32(b.Tokens()), teacherForcing: 1, train: true})
-		for _, w := range p.workers[1:] { // in worker order, as the trainer reduces
-			for j, v := range w.m.Params().G {
-				set.G[j] += v
-			}
-		}
+		reduceGrads(sets) // in worker order, as the trainer reduces
 		optim.ClipGradNorm(set.G, 1)
 		adam.Step(set.W, set.G, 1e-3)
 		if i >= o.Warmup {

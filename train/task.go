@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/optim"
 )
 
 // task is what differs between training a translation model and a
@@ -35,19 +36,40 @@ type task interface {
 	samples(w io.Writer, n int) error
 }
 
-// zeroGrads clears every replica's gradients.
+// zeroGrads clears every replica's gradients, chunk by chunk on all
+// cores (optim.ForChunks).
 func zeroGrads(sets []*mat.Set[float32]) {
 	for _, s := range sets {
-		s.ZeroGrad()
+		g := s.G
+		if optim.Serial(len(g)) {
+			clear(g)
+			continue
+		}
+		optim.ForChunks(len(g), func(lo, hi int) { clear(g[lo:hi]) })
 	}
 }
 
-// reduceGrads adds the replicas' gradients into the first set's, in order.
+// reduceGrads adds the replicas' gradients into the first set's, in
+// replica order for every element, chunk by chunk on all cores
+// (optim.ForChunks): the sums do not depend on the number of cores.
 func reduceGrads(sets []*mat.Set[float32]) {
+	if len(sets) < 2 {
+		return
+	}
 	g := sets[0].G
-	for _, s := range sets[1:] {
-		for j, v := range s.G {
-			g[j] += v
+	if optim.Serial(len(g)) {
+		addGrads(g, sets[1:], 0)
+		return
+	}
+	optim.ForChunks(len(g), func(lo, hi int) { addGrads(g[lo:hi], sets[1:], lo) })
+}
+
+// addGrads adds each set's gradients from offset lo on into dst, in order.
+func addGrads(dst []float32, sets []*mat.Set[float32], lo int) {
+	for _, s := range sets {
+		src := s.G[lo : lo+len(dst)]
+		for j := range dst {
+			dst[j] += src[j]
 		}
 	}
 }

@@ -33,12 +33,24 @@ func (o *Adam[F]) Step(w, g []F, lr float64) {
 	bc1, bc2 := 1-math.Pow(o.Beta1, t), 1-math.Pow(o.Beta2, t)
 	step, sq := F(lr/bc1), F(1/math.Sqrt(bc2))
 	b1, b2, eps, wd := F(o.Beta1), F(o.Beta2), F(o.Eps), F(o.WeightDecay)
-	m, v := o.m[:len(w)], o.v[:len(w)]
+	if Serial(len(w)) {
+		adam(w, g, o.m, o.v, step, sq, b1, b2, eps, wd)
+		return
+	}
+	ForChunks(len(w), func(lo, hi int) {
+		adam(w[lo:hi], g[lo:hi], o.m[lo:hi], o.v[lo:hi], step, sq, b1, b2, eps, wd)
+	})
+}
+
+// adam updates one chunk; each element's arithmetic is its own.
+func adam[F mat.Float](w, g, m, v []F, step, sq, b1, b2, eps, wd F) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for i := range w {
 		gi := g[i] + wd*w[i]
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
-		w[i] -= step * m[i] / (F(math.Sqrt(float64(v[i])))*sq + eps)
+		mi := b1*m[i] + (1-b1)*gi
+		vi := b2*v[i] + (1-b2)*gi*gi
+		m[i], v[i] = mi, vi
+		w[i] -= step * mi / (F(math.Sqrt(float64(vi)))*sq + eps)
 	}
 }
 

@@ -34,13 +34,42 @@ type Optimizer[F mat.Float] interface {
 	SetSteps(n int64)
 }
 
-// GradNorm returns the Euclidean norm of g, accumulated in float64.
+// GradNorm returns the Euclidean norm of g, accumulated in float64: each
+// Chunk's sum of squares (four running sums, added at the end), then the
+// chunks' sums in order, so the result does not depend on the goroutines
+// (ForChunks) that compute it.
 func GradNorm[F mat.Float](g []F) float64 {
+	if Serial(len(g)) {
+		s := 0.0
+		for lo := 0; lo < len(g); lo += Chunk {
+			s += sumSquares(g[lo:min(lo+Chunk, len(g))])
+		}
+		return math.Sqrt(s)
+	}
+	sums := make([]float64, (len(g)+Chunk-1)/Chunk)
+	ForChunks(len(g), func(lo, hi int) { sums[lo/Chunk] = sumSquares(g[lo:hi]) })
 	s := 0.0
-	for _, v := range g {
-		s += float64(v) * float64(v)
+	for _, v := range sums {
+		s += v
 	}
 	return math.Sqrt(s)
+}
+
+// sumSquares returns Σ x[i]² in float64, in four interleaved running sums.
+func sumSquares[F mat.Float](x []F) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		a, b, c, d := float64(x[i]), float64(x[i+1]), float64(x[i+2]), float64(x[i+3])
+		s0 += a * a
+		s1 += b * b
+		s2 += c * c
+		s3 += d * d
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i]) * float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // ClipGradNorm scales g in place so that its norm is at most maxNorm, as
@@ -52,9 +81,13 @@ func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
 	n := GradNorm(g)
 	if maxNorm > 0 && n > maxNorm && !math.IsInf(n, 0) && !math.IsNaN(n) {
 		c := F(maxNorm / (n + 1e-6))
-		for i := range g {
-			g[i] *= c
+		if Serial(len(g)) {
+			scale(g, c)
+			return n
 		}
+		ForChunks(len(g), func(lo, hi int) {
+			scale(g[lo:hi], c)
+		})
 	}
 	return n
 }
@@ -62,5 +95,11 @@ func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
 func checkLen(n, w, g int) {
 	if w != n || g != n {
 		panic("optim: slab length differs from the optimizer's")
+	}
+}
+
+func scale[F mat.Float](x []F, c F) {
+	for i := range x {
+		x[i] *= c
 	}
 }
