@@ -42,8 +42,22 @@ func (o *Adam[F]) Step(w, g []F, lr float64) {
 	})
 }
 
-// adam updates one chunk; each element's arithmetic is its own.
+// adam updates one chunk; each element's arithmetic is its own. Float32
+// runs a vector kernel where the CPU has one (adamF32), with the same
+// single-precision operations in the same order, so the same bits.
 func adam[F mat.Float](w, g, m, v []F, step, sq, b1, b2, eps, wd F) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	if w32, ok := any(w).([]float32); ok {
+		c := [8]float32{float32(step), float32(sq), float32(b1), float32(1 - b1),
+			float32(b2), float32(1 - b2), float32(eps), float32(wd)}
+		n := adamF32(w32, any(g).([]float32), any(m).([]float32), any(v).([]float32), &c)
+		w, g, m, v = w[n:], g[n:], m[n:], v[n:]
+	}
+	adamScalar(w, g, m, v, step, sq, b1, b2, eps, wd)
+}
+
+// adamScalar is adam one element at a time.
+func adamScalar[F mat.Float](w, g, m, v []F, step, sq, b1, b2, eps, wd F) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for i := range w {
 		gi := g[i] + wd*w[i]
