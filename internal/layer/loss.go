@@ -163,6 +163,19 @@ func sum4[F mat.Float](x []F) float64 {
 
 // rowMax returns the largest element of a non-empty x.
 func rowMax[F mat.Float](x []F) F {
+	if x32, ok := any(x).([]float32); ok {
+		if m, n := maxF32(x32); n > 0 {
+			if n == len(x) {
+				return F(m)
+			}
+			return max(F(m), rowMaxScalar(x[n:]))
+		}
+	}
+	return rowMaxScalar(x)
+}
+
+// rowMaxScalar is rowMax without a vector kernel.
+func rowMaxScalar[F mat.Float](x []F) F {
 	m0, m1, m2, m3 := x[0], x[0], x[0], x[0]
 	i := 0
 	for ; i+4 <= len(x); i += 4 {

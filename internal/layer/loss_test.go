@@ -57,3 +57,20 @@ func TestNLLValue(t *testing.T) {
 		}
 	}
 }
+
+// TestRowMax: the vector kernel and the scalar loop agree on lengths
+// around its 32-element block, with the maximum anywhere.
+func TestRowMax(t *testing.T) {
+	for _, n := range []int{1, 31, 32, 33, 64, 95, 8000} {
+		for _, at := range []int{0, n / 2, n - 1} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = -float32((i*7919)%97) - 1
+			}
+			x[at] = 3
+			if got := rowMax(x); got != 3 || rowMaxScalar(x) != 3 {
+				t.Fatalf("n %d, max at %d: rowMax %v, scalar %v", n, at, got, rowMaxScalar(x))
+			}
+		}
+	}
+}
