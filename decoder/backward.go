@@ -122,7 +122,7 @@ func (d *Decoder[F]) inputsBackward(w *Work[F]) {
 	p.BiasBackward(w.dgx[0])
 	w.dx.Zero()
 	p.InputGradCols(w.dx, w.dgx[0], 0)
-	if w.train && d.drop.Active() {
+	if w.train && d.embDrop.Active() {
 		for k, m := range w.xMask[:len(w.dx.Data)] {
 			w.dx.Data[k] *= m
 		}

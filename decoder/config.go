@@ -53,6 +53,19 @@ type Config struct {
 	// embedded inputs, between stacked layers and to the attentional
 	// vector. Default 0.3.
 	Dropout float64 `yaml:"dropout"`
+	// EmbDropout is the drop probability of the embedded inputs alone, in
+	// [0, 1); unset (nil), the default, means the same as Dropout.
+	// Karpathy's char-rnn drops only between layers and before the output:
+	// set 0 for that.
+	EmbDropout *float64 `yaml:"emb_dropout"`
+}
+
+// InputDropout returns the drop probability of the embedded inputs.
+func (c Config) InputDropout() float64 {
+	if c.EmbDropout == nil {
+		return c.Dropout
+	}
+	return *c.EmbDropout
 }
 
 // DefaultConfig returns the defaults of DESIGN.md's model.decoder section.
@@ -85,6 +98,9 @@ func (c Config) Validate() []error {
 	}
 	if c.TieEmbeddings && c.Emb != c.Hidden {
 		errs = append(errs, fmt.Errorf("tie_embeddings: needs emb (%d) == hidden (%d)", c.Emb, c.Hidden))
+	}
+	if p := c.EmbDropout; p != nil && !(*p >= 0 && *p < 1) {
+		errs = append(errs, fmt.Errorf("emb_dropout: %v must be in [0, 1) (leave it out to use dropout)", *p))
 	}
 	if !(c.Dropout >= 0 && c.Dropout < 1) {
 		errs = append(errs, fmt.Errorf("dropout: %v must be in [0, 1)", c.Dropout))

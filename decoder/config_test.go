@@ -24,6 +24,7 @@ func TestValidate(t *testing.T) {
 		{"bridge", func(c *Config) { c.Bridge = "linear" }},
 		{"tie_embeddings", func(c *Config) { c.TieEmbeddings = true }}, // emb 256 != hidden 512
 		{"dropout", func(c *Config) { c.Dropout = 1 }},
+		{"emb_dropout", func(c *Config) { p := 1.0; c.EmbDropout = &p }},
 	} {
 		c := DefaultConfig()
 		tc.mod(&c)

@@ -47,7 +47,8 @@ type Decoder[F mat.Float] struct {
 	AttVec layer.Linear[F]    // W_a (H, H+C), b_a (1, H); not with attention none; prefix+".att_vector"
 	Out    layer.Linear[F]    // W_o (V, H), no bias; prefix+".output"; tied: W is Embed.W
 
-	drop layer.Dropout[F]
+	drop    layer.Dropout[F] // between layers and on the attentional vector
+	embDrop layer.Dropout[F] // on the embedded inputs
 }
 
 // New declares a decoder's parameters in ps under prefix (e.g. "decoder"),
@@ -67,7 +68,8 @@ func New[F mat.Float](ps *mat.Set[F], prefix string, cfg Config, vocab, mem, fin
 		return nil, errors.Join(errs...)
 	}
 	H := cfg.Hidden
-	d := &Decoder[F]{Cfg: cfg, Vocab: vocab, Mem: mem, Pad: pad, drop: layer.Dropout[F]{P: cfg.Dropout}}
+	d := &Decoder[F]{Cfg: cfg, Vocab: vocab, Mem: mem, Pad: pad, drop: layer.Dropout[F]{P: cfg.Dropout},
+		embDrop: layer.Dropout[F]{P: cfg.InputDropout()}}
 	d.Embed = layer.NewEmbedding(ps, prefix+".embedding", vocab, cfg.Emb, pad)
 	if cfg.Bridge == BridgeTanh {
 		d.Bridge = layer.NewLinear(ps, prefix+".bridge", final, H, true)

@@ -41,6 +41,7 @@ func testConfigs() []caseConfig {
 		{name: "lstm-bahdanau-tied-2layers", cfg: with(func(c *Config) { c.Cell, c.Layers, c.TieEmbeddings, c.Emb = cell.LSTM, 2, true, tH })},
 		{name: "gru-dropout-inputfeed-2layers", cfg: with(func(c *Config) { c.Dropout, c.InputFeeding, c.Layers = 0.3, true, 2 })},
 		{name: "lstm-dropout-sampling", cfg: with(func(c *Config) { c.Cell, c.Dropout = cell.LSTM, 0.3 }), sample: 0.5},
+		{name: "gru-dropout-no-emb-dropout", cfg: with(func(c *Config) { zero := 0.0; c.Dropout, c.EmbDropout, c.Layers = 0.5, &zero, 2 })},
 		{name: "rnn-general-smoothing", cfg: with(func(c *Config) { c.Cell, c.Attention = cell.RNN, layer.General }), smooth: 0.1},
 	}
 }

@@ -102,9 +102,9 @@ func (d *Decoder[F]) embed(w *Work[F], t0, t1 int, rng *rand.Rand) {
 	i, j := t0*w.B, t1*w.B
 	x := w.x.Slice(i, j)
 	d.Embed.Forward(x, w.in[i:j])
-	if w.train && d.drop.Active() {
+	if w.train && d.embDrop.Active() {
 		E := x.Cols
-		d.drop.Forward(x.Data, x.Data, w.xMask[i*E:j*E], rng)
+		d.embDrop.Forward(x.Data, x.Data, w.xMask[i*E:j*E], rng)
 	}
 	p := d.proj0()
 	gx := w.gx[0].Slice(i, j)
