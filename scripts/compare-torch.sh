@@ -16,6 +16,11 @@
 #     shared machine waits for minutes; s2s bench has no such filter, so by
 #     default neither side filters and the alternation evens out the noise.
 #   OUT [a new /tmp/compare-torch.*.jsonl]: where every JSON line goes.
+#   PER_THREAD [1]: decode with more than one thread also times s2s bench
+#     --batches-per-thread (a batch per searcher, as s2s translate --threads
+#     runs) in each round and prints its ratio to the same PyTorch runs on a
+#     second line. By default s2s splits the one batch of 32 among the
+#     searchers, as torch_ref.py decodes one batch on its threads.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,6 +49,7 @@ ROUNDS=${ROUNDS:-2}
 STEPS=${STEPS:-10}
 WARMUP=${WARMUP:-3}
 MAX_FOREIGN=${MAX_FOREIGN:-2}
+PER_THREAD=${PER_THREAD:-1}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -91,9 +97,16 @@ for shape in $SHAPES; do
 						--mode decode --beam "$v" --max-out 40)
 					s_key=sentences_per_s t_key=sent_per_s label="$shape decode beam $v"
 				fi
-				ours=() theirs=() rss=() trss=(0)
+				per=0
+				if [ "$mode" = decode ] && [ "$th" -gt 1 ] && [ "$PER_THREAD" = 1 ]; then per=1; fi
+				ours=() ours2=() theirs=() rss=() trss=(0)
 				for r in $(seq "$ROUNDS"); do
 					"$tmp/s2s" bench "${s2s_args[@]}" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/a.json"
+					if [ $per = 1 ]; then
+						"$tmp/s2s" bench "${s2s_args[@]}" --batches-per-thread --steps "$STEPS" --warmup "$WARMUP" >"$tmp/c.json"
+						cat "$tmp/c.json" >>"$OUT"
+						ours2+=("$(field "$tmp/c.json" "$s_key")")
+					fi
 					torch "${t_args[@]}" >"$tmp/b.json"
 					if [ -n "$timev" ]; then trss+=("$(($(tail -1 "$tmp/rss") / 1024))"); fi
 					cat "$tmp/a.json" "$tmp/b.json" >>"$OUT"
@@ -111,6 +124,11 @@ for shape in $SHAPES; do
 				a=$(median "${ours[@]}") b=$(median "${theirs[@]}")
 				summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  peak RSS MB: s2s %.0f torch %.0f' \
 					"$label" "$th" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$(median "${rss[@]}")" "$(median "${trss[@]:1}")")")
+				if [ $per = 1 ]; then
+					a2=$(median "${ours2[@]}")
+					summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  (s2s --batches-per-thread)' \
+						"$label" "$th" "$a2" "$b" "$(echo "$a2 / $b" | bc -l)")")
+				fi
 			done
 		done
 	done

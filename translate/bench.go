@@ -14,16 +14,19 @@ import (
 // with Cell (random weights), batches of Batch random sources of length
 // SrcLen decoded by beam search of width Beam (1: greedy) for exactly
 // Steps decoder steps (EOS is never chosen before the last), Warmup
-// untimed batches, then Batches timed ones. Workers searchers decode
-// batches side by side, as s2s translate --threads runs them (one batch
-// per core, each searcher on one goroutine).
+// untimed batches, then Batches timed ones. Workers searchers, each on
+// one goroutine, split each batch into Workers parts of nearly equal size
+// and decode them side by side (translations are batch-independent, so
+// the output is the batch's); with PerWorker each searcher decodes a whole
+// batch of its own instead, as s2s translate --threads runs them.
 type BenchOptions struct {
 	Shape                model.RefShape
 	Cell                 cell.Kind
 	Beam                 int
 	Batch, SrcLen, Steps int
 	Warmup, Batches      int
-	Workers              int // parallel searchers; < 1 means 1
+	Workers              int  // parallel searchers; < 1 means 1
+	PerWorker            bool // a batch per searcher instead of one batch split among them
 	Seed                 uint64
 }
 
@@ -31,14 +34,15 @@ type BenchOptions struct {
 type BenchResult struct {
 	Params       int
 	FlopPerBatch float64   // matrix-product FLOPs of one batch (forward only)
-	BatchSeconds []float64 // wall time of each timed batch: Workers batches decoded at once, divided by Workers
+	BatchSeconds []float64 // wall time of each timed batch (PerWorker: of Workers batches at once, divided by Workers)
 	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
 }
 
 // Bench times Searcher.Search on torch_ref.py's decode setting: each
-// round decodes Workers different batches at once, one per searcher
-// goroutine, and counts the round's wall time divided by Workers per
-// batch. gemm.SetThreads bounds the cores of each searcher's products.
+// round decodes one batch split among Workers searcher goroutines (or,
+// with PerWorker, Workers different batches at once, counting the round's
+// wall time divided by Workers per batch). gemm.SetThreads bounds the
+// cores of each searcher's products.
 func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam < 1 || o.Batch < 1 || o.SrcLen < 1 || o.Steps < 1 || o.Batches < 1 || o.Warmup < 0 {
 		return nil, fmt.Errorf("bench: beam %d, batch %d, source length %d, steps %d, batches %d must be ≥ 1",
@@ -76,13 +80,29 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 		start := time.Now()
 		var wg sync.WaitGroup
 		for j, s := range searchers {
-			wg.Go(func() { outs[j] = s.Search(srcs[(i*len(searchers)+j)%len(srcs)]) })
+			part := benchPart(srcs, i, j, len(searchers), o.PerWorker)
+			wg.Go(func() { outs[j] = s.Search(part) })
 		}
 		wg.Wait()
+		sec := time.Since(start).Seconds()
+		if o.PerWorker {
+			sec /= float64(len(searchers))
+		}
 		if i >= o.Warmup {
-			r.BatchSeconds = append(r.BatchSeconds, time.Since(start).Seconds()/float64(len(searchers)))
+			r.BatchSeconds = append(r.BatchSeconds, sec)
 		}
 		r.OutTokens = len(outs[0][0][0].Tokens)
 	}
 	return r, nil
+}
+
+// benchPart returns the sources searcher j of n decodes in round i: its
+// own batch (perWorker), or its share of the round's one batch, parts
+// differing in size by at most one sentence.
+func benchPart(srcs [][]Source, i, j, n int, perWorker bool) []Source {
+	if perWorker {
+		return srcs[(i*n+j)%len(srcs)]
+	}
+	b := srcs[i%len(srcs)]
+	return b[j*len(b)/n : (j+1)*len(b)/n]
 }

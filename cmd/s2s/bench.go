@@ -26,6 +26,7 @@ type benchArgs struct {
 	shape, mode, cell string
 	beam, threads     int
 	steps, warmup     int
+	perThread         bool
 	cpuprofile        string
 }
 
@@ -36,14 +37,16 @@ func newBenchCommand() *cli.Command {
 		Description: "Builds torch_ref.py's model (bi-GRU/LSTM encoder, tanh bridge, Bahdanau attention, attentional\n" +
 			"vector, output without bias) with random weights and data, and prints one JSON line: tokens_per_s\n" +
 			"(train: target tokens) or sentences_per_s (decode: batch 32, source length 20, 40 steps, EOS never\n" +
-			"chosen; with --threads N, N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
+			"chosen; with --threads N, the batch split among N searchers, as torch_ref.py decodes one batch on N\n" +
+			"threads, or with --batches-per-thread N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
 			"gflops, peak_rss_mb and the spread of the timed steps.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small"},
 			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode"},
 			&cli.StringFlag{Name: "cell", Value: "gru", Usage: "gru or lstm"},
 			&cli.IntFlag{Name: "beam", Value: 5, Usage: "decode: beam size (1 = greedy)"},
-			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or searchers decoding a batch each, as s2s translate --threads (decode)"},
+			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or searchers sharing the batch (decode)"},
+			&cli.BoolFlag{Name: "batches-per-thread", Usage: "decode: each searcher decodes a batch of its own, as s2s translate --threads (time per batch: the round's divided by --threads)"},
 			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)"},
 			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file"},
@@ -51,7 +54,7 @@ func newBenchCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			a := benchArgs{shape: c.String("shape"), mode: c.String("mode"), cell: c.String("cell"),
 				beam: c.Int("beam"), threads: c.Int("threads"), steps: c.Int("steps"), warmup: c.Int("warmup"),
-				cpuprofile: c.String("cpuprofile")}
+				perThread: c.Bool("batches-per-thread"), cpuprofile: c.String("cpuprofile")}
 			return runBench(a)
 		},
 	}
@@ -96,19 +99,20 @@ func runBench(a benchArgs) error {
 		out["flop_per_token"], out["gflops"] = r.FlopPerStep/toks, r.FlopPerStep/med/1e9
 		out["last_loss"] = r.Loss
 	case "decode":
-		// As s2s translate --threads N: N searchers, one batch each, every
-		// product on its searcher's goroutine (gemm's default of 1 thread).
+		// N searchers, each on one goroutine with single-threaded products
+		// (gemm's default), share the batch as torch_ref.py's N threads do,
+		// or (--batches-per-thread) decode a batch each as s2s translate does.
 		defer gemm.SetThreads(gemm.Threads())
 		gemm.SetThreads(1)
 		const batch, srcLen, steps = 32, 20, 40
 		r, err := translate.Bench(translate.BenchOptions{Shape: sh, Cell: kind, Beam: a.beam,
-			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, Seed: 1234})
+			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, PerWorker: a.perThread, Seed: 1234})
 		if err != nil {
 			return err
 		}
 		med := spread(out, r.BatchSeconds, "batch_s")
 		out["params"], out["beam"], out["sentences_per_s"] = r.Params, a.beam, batch/med
-		out["searchers"] = a.threads
+		out["searchers"], out["batches_per_thread"] = a.threads, a.perThread
 		out["flop_per_token"] = r.FlopPerBatch / (batch * steps)
 		out["gflops"], out["out_tokens"] = r.FlopPerBatch/med/1e9, r.OutTokens
 	default:
