@@ -1,6 +1,7 @@
 package decoder
 
 import (
+	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -34,6 +35,7 @@ func (d *Decoder[F]) Backward(w *Work[F], enc Encoded[F], g Grads[F], gradScale 
 			d.cellBackward(w, l, t)
 		}
 	}
+	d.recurrentGrads(w)
 	d.inputsBackward(w)
 	if d.attends() {
 		d.Att.KeysBackward(g.Out, w.dkeys, enc.Out)
@@ -87,7 +89,7 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	if t == w.T-1 {
 		c.PackRecurrentBackward(sc.RecurrentBackward()) // once per Backward
 	}
-	c.StepBackwardPacked(tr, sc, w.rows(w.dhs[l], t), dc, h, cp, dgx, w.dhp, w.dcp, sc.RecurrentBackward())
+	c.StepBackwardSeq(tr, w.rows(w.dhs[l], t), dc, h, cp, dgx, w.rows(w.dgh[l], t), w.dhp, w.dcp, sc.RecurrentBackward())
 	if t > 0 {
 		addTo(w.rows(w.dhs[l], t-1).Data, w.dhp.Data)
 		if d.hasC() {
@@ -108,6 +110,24 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 		d.drop.Backward(w.rows(w.dhs[l-1], t).Data, w.dlin.Data, w.linMask[l][t*w.B*H:(t+1)*w.B*H])
 	case l > 0:
 		mat.Mul(w.rows(w.dhs[l-1], t), dgx, false, c.Wih.W, false, 1, 1)
+	}
+}
+
+// recurrentGrads adds every layer's W_hh and b_hh gradients, one GEMM over
+// steps 1…T−1 (whose previous states are hs[l]'s first T−1 steps) and one
+// for step 0 from the initial state.
+func (d *Decoder[F]) recurrentGrads(w *Work[F]) {
+	N, B := w.T*w.B, w.B
+	for l, c := range d.Cells {
+		dgh := w.dgx[l]
+		if c.Kind == cell.GRU {
+			dgh = w.dgh[l]
+		}
+		if N > B {
+			c.RecurrentGrad(dgh.Slice(B, N), w.hs[l].Slice(0, N-B))
+		}
+		h0, _ := w.prev(l, 0)
+		c.RecurrentGrad(dgh.Slice(0, B), h0)
 	}
 }
 

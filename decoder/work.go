@@ -39,6 +39,7 @@ type Work[F mat.Float] struct {
 
 	dx       mat.Mat[F]   // (N, E)
 	dgx      []mat.Mat[F] // [l] (N, G·H)
+	dgh      []mat.Mat[F] // [l] (N, G·H) GRU: gradient of h_prev·W_hhᵀ + b_hh (else dgx is; empty)
 	dhs      []mat.Mat[F] // [l] (N, H) gradient of hs[l]
 	dlin     mat.Mat[F]   // (B, H) gradient of one step's lin
 	datt     mat.Mat[F]   // (N, H) gradient of att, then of attPre's pre-activation
@@ -60,12 +61,15 @@ func (w *Work[F]) resize(d *Decoder[F], B, T, S int) {
 	w.in, w.out = grow(w.in, N), grow(w.out, N)
 	w.x, w.dx = mat.Resize(w.x, N, E), mat.Resize(w.dx, N, E)
 	w.xMask = grow(w.xMask, N*E)
-	w.gx, w.dgx = grow(w.gx, L), grow(w.dgx, L)
+	w.gx, w.dgx, w.dgh = grow(w.gx, L), grow(w.dgx, L), grow(w.dgh, L)
 	w.hs, w.dhs, w.lin = grow(w.hs, L), grow(w.dhs, L), grow(w.lin, L)
 	w.linMask, w.dcs = grow(w.linMask, L), grow(w.dcs, L)
 	w.tr, w.sc = grow(w.tr, L), grow(w.sc, L)
 	for l, c := range d.Cells {
 		w.gx[l], w.dgx[l] = mat.Resize(w.gx[l], N, c.GH()), mat.Resize(w.dgx[l], N, c.GH())
+		if c.Kind == cell.GRU {
+			w.dgh[l] = mat.Resize(w.dgh[l], N, c.GH())
+		}
 		w.hs[l], w.dhs[l] = mat.Resize(w.hs[l], N, H), mat.Resize(w.dhs[l], N, H)
 		if l > 0 {
 			w.lin[l], w.linMask[l] = mat.Resize(w.lin[l], N, H), grow(w.linMask[l], N*H)

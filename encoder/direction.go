@@ -63,7 +63,7 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 			}
 		}
 		hp, cp := w.prev(dw, d, t)
-		c.StepBackwardPacked(&dw.tr[t], &dw.sc, dh, dc, hp, cp, dw.dgx.Slice(t*B, (t+1)*B), dhp, dcp, dw.sc.RecurrentBackward())
+		c.StepBackwardSeq(&dw.tr[t], dh, dc, hp, cp, dw.dgx.Slice(t*B, (t+1)*B), dw.dgh.Slice(t*B, (t+1)*B), dhp, dcp, dw.sc.RecurrentBackward())
 		for b := 0; b < B; b++ {
 			if t >= w.lens[b] {
 				copy(dhp.Row(b), w.keepH.Row(b))
@@ -74,7 +74,28 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 		}
 		dh, dhp, dc, dcp = dhp, dh, dcp, dc
 	}
+	e.recurrentGrad(w, dw, d, c)
 	c.ProjectBackward(w.layers[l].din, dw.dgx, w.input(l), d == 1)
+}
+
+// recurrentGrad adds direction d's W_hh and b_hh gradients: one GEMM over
+// the steps whose previous state is a trace's (forward: steps 1…S−1 after
+// 0…S−2; backward: 0…S−2 after 1…S−1), and the bias part of the first
+// step, whose previous state is zero.
+func (e *Encoder[F]) recurrentGrad(w *Work[F], dw *dirWork[F], d int, c *cell.Cell[F]) {
+	B, N := w.B, w.S*w.B
+	dgh := dw.dgx
+	if c.Kind == cell.GRU {
+		dgh = dw.dgh
+	}
+	first, rest, prev := dgh.Slice(0, B), dgh.Slice(B, N), dw.hs.Slice(0, N-B)
+	if d == 1 {
+		first, rest, prev = dgh.Slice(N-B, N), dgh.Slice(0, N-B), dw.hs.Slice(B, N)
+	}
+	if N > B {
+		c.RecurrentGrad(rest, prev)
+	}
+	c.RecurrentGrad(first, w.zero)
 }
 
 // outRow returns the slice of layer l's output that direction d writes for

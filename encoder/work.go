@@ -54,6 +54,8 @@ type layerWork[F mat.Float] struct {
 // dirWork is one direction's activations and gradients.
 type dirWork[F mat.Float] struct {
 	gx, dgx mat.Mat[F]      // (S·B, G·H) input projections and their gradient
+	hs      mat.Mat[F]      // (S·B, H) new states, time-major; the traces' H are views of it
+	dgh     mat.Mat[F]      // (S·B, G·H) GRU: gradient of h_prev·W_hhᵀ + b_hh (else dgx is; empty)
 	tr      []cell.Trace[F] // (S) one trace per time step
 	sc      cell.Scratch[F]
 	whh     gemm.Packed[F] // W_hhᵀ packed once per Forward
@@ -104,10 +106,15 @@ func (w *Work[F]) resizeLayer(e *Encoder[F], l int) {
 	for d, c := range e.Layers[l] {
 		dw := &lw.dirs[d]
 		dw.gx, dw.dgx = mat.Resize(dw.gx, S*B, c.GH()), mat.Resize(dw.dgx, S*B, c.GH())
+		dw.hs = mat.Resize(dw.hs, S*B, c.Hidden)
+		if c.Kind == cell.GRU {
+			dw.dgh = mat.Resize(dw.dgh, S*B, c.GH())
+		}
 		for len(dw.tr) < S {
 			dw.tr = append(dw.tr, cell.Trace[F]{})
 		}
 		for t := 0; t < S; t++ {
+			dw.tr[t].H = dw.hs.Slice(t*B, (t+1)*B)
 			dw.tr[t].Resize(c, B)
 		}
 		dw.sc.Resize(c, B)

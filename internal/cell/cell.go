@@ -125,25 +125,34 @@ func (c *Cell[F]) PackRecurrentBackward(p *gemm.Packed[F]) {
 // StepBackwardPacked is StepBackward with W_hh packed by
 // PackRecurrentBackward (nil: not packed), bit for bit the same.
 func (c *Cell[F]) StepBackwardPacked(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F], whh *gemm.Packed[F]) {
-	dgh := dgx // the gradient of h_prev·W_hhᵀ + b_hh; differs from dgx only in a GRU
+	dgh := c.StepBackwardSeq(tr, dh, dc, hPrev, cPrev, dgx, sc.dgh, dhPrev, dcPrev, whh)
+	c.RecurrentGrad(dgh, hPrev)
+}
+
+// StepBackwardSeq is StepBackwardPacked without the gradients of W_hh and
+// b_hh, for a caller that stacks the steps' dgh and hPrev and adds them
+// with one RecurrentGrad over the whole sequence (one GEMM of T·B rows
+// instead of T of B). It writes the gradient of h_prev·W_hhᵀ + b_hh into
+// dgh (B, G·H) for a GRU and returns it; other kinds return dgx, which is
+// that gradient, and ignore dgh (it may be empty).
+func (c *Cell[F]) StepBackwardSeq(tr *Trace[F], dh, dc, hPrev, cPrev, dgx, dgh, dhPrev, dcPrev mat.Mat[F], whh *gemm.Packed[F]) mat.Mat[F] {
 	switch c.Kind {
 	case RNN:
 		rnnBackward(tr, dh, dgx)
+		dgh = dgx
 	case GRU:
-		dgh = sc.dgh
 		gruBackward(tr, dh, hPrev, dgx, dgh, dhPrev)
 	case LSTM:
 		lstmBackward(tr, dh, dc, cPrev, dgx, dcPrev)
+		dgh = dgx
 	}
-	mat.Mul(c.Whh.G, dgh, true, hPrev, false, 1, 1)
-	addColSums(c.Bhh.G.Data, dgh)
 	beta := F(0)
 	if c.Kind == GRU {
 		beta = 1 // gruBackward wrote the direct path dh ⊙ z into dhPrev
 	}
 	if whh == nil {
 		mat.Mul(dhPrev, dgh, false, c.Whh.W, false, 1, beta)
-		return
+		return dgh
 	}
 	if dhPrev.Rows != dgh.Rows || dhPrev.Cols != c.Hidden {
 		panic("cell: StepBackwardPacked shape mismatch")
@@ -151,6 +160,15 @@ func (c *Cell[F]) StepBackwardPacked(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev
 	if dgh.Rows > 0 {
 		gemm.GemmPacked(false, dgh.Rows, 1, dgh.Data, c.GH(), whh, beta, dhPrev.Data, c.Hidden)
 	}
+	return dgh
+}
+
+// RecurrentGrad adds dW_hh += dghᵀ·hPrev and db_hh += the column sums of
+// dgh, for dgh (N, G·H) from StepBackwardSeq and the states hPrev (N, H)
+// those steps started from; N may span many steps.
+func (c *Cell[F]) RecurrentGrad(dgh, hPrev mat.Mat[F]) {
+	mat.Mul(c.Whh.G, dgh, true, hPrev, false, 1, 1)
+	addColSums(c.Bhh.G.Data, dgh)
 }
 
 // Trace is what one Step records for its backward: the new state and the
