@@ -117,11 +117,13 @@ type AttnTrace[F mat.Float] struct {
 	E     mat.Mat[F] // (S, A) Bahdanau scratch: tanh(qp_n + k_j) of one query row n
 	dQP   mat.Mat[F] // (N, A) Bahdanau backward scratch
 	dA    []F        // (S) backward scratch: gradient of the weights of a row
+	dAl   mat.Mat[F] // (N, S) backward scratch: gradient of the weights, time-major batches
 }
 
 // Resize shapes tr for n query rows over a memory of length s.
 func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
 	tr.Alpha = mat.Resize(tr.Alpha, n, s)
+	tr.dAl = mat.Resize(tr.dAl, n, s)
 	if a.Kind == Bahdanau {
 		A := a.Q.Out()
 		tr.QP = mat.Resize(tr.QP, n, A)
@@ -138,7 +140,7 @@ func (tr *AttnTrace[F]) Resize(a Attention[F], n, s int) {
 // one trace sized for all T·B rows serves T per-step calls on B rows each.
 // The scratch is shared: use the views one at a time.
 func (tr *AttnTrace[F]) Rows(i, j int) AttnTrace[F] {
-	v := AttnTrace[F]{Alpha: tr.Alpha.Slice(i, j), dA: tr.dA, E: tr.E}
+	v := AttnTrace[F]{Alpha: tr.Alpha.Slice(i, j), dA: tr.dA, E: tr.E, dAl: tr.dAl.Slice(i, j)}
 	if tr.QP.Rows > 0 {
 		v.QP, v.dQP = tr.QP.Slice(i, j), tr.dQP.Slice(i, j)
 	}
@@ -168,10 +170,43 @@ func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], 
 		clear(al)
 		a.scores(tr, al[:L], q, m, n, b)
 		softmax(al[:L])
-		cr := ctx.Row(n)
-		clear(cr)
-		for j := 0; j < L; j++ {
-			gemm.Axpy(al[j], m.H.Row(b*m.S+j), cr)
+		if rows != nil && L > 0 {
+			// The same product as the batched one below, one row: bit for
+			// bit equal, as gemm's sums do not depend on M.
+			C := m.H.Cols
+			gemm.Gemm(false, false, 1, C, L, 1, al, m.S, m.H.Data[b*m.S*C:], C, 0, ctx.Data[n*C:], C)
+		} else if rows != nil {
+			clear(ctx.Row(n))
+		}
+	}
+	if rows == nil {
+		for b, L := range m.Lens {
+			if L == 0 {
+				for n := b; n < q.Rows; n += B {
+					clear(ctx.Row(n))
+				}
+			}
+		}
+		forSentences(m, q.Rows, func(b, T, L int) {
+			// ctx_b (T, C) = α_b (T, L)·H_b (L, C), rows n = t·B+b.
+			C := m.H.Cols
+			gemm.Gemm(false, false, T, C, L, 1, tr.Alpha.Data[b*m.S:], B*m.S, m.H.Data[b*m.S*C:], C,
+				0, ctx.Data[b*C:], B*C)
+		})
+	}
+}
+
+// forSentences calls f(b, T, L) for each sentence b of m that has T query
+// rows n = t·B+b among the first nq (time-major, nq a multiple of B) and
+// L = Lens[b] > 0 positions: the shape of its batched products.
+func forSentences[F mat.Float](m Memory[F], nq int, f func(b, T, L int)) {
+	B := len(m.Lens)
+	if nq%B != 0 {
+		panic("layer: time-major attention rows not a multiple of the batch")
+	}
+	for b, L := range m.Lens {
+		if L > 0 && nq > 0 {
+			f(b, nq/B, L)
 		}
 	}
 }
@@ -217,16 +252,24 @@ func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F],
 	if a.Kind == Bahdanau {
 		tr.dQP.Zero()
 	}
+	if rows == nil {
+		a.contextBackward(tr, dh, dctx, m, q.Rows)
+	}
 	for n := 0; n < q.Rows; n++ {
 		b := memRow(rows, n, B)
 		L, al, dc := m.Lens[b], tr.Alpha.Row(n), dctx.Row(n)
 		de := tr.dA[:L]
+		if rows == nil {
+			de = tr.dAl.Row(n)[:L]
+		}
 		var s F
 		for j := range de {
-			hj := m.H.Row(b*m.S + j)
-			de[j] = gemm.Dot(dc, hj)
+			if rows != nil {
+				hj := m.H.Row(b*m.S + j)
+				de[j] = gemm.Dot(dc, hj)
+				gemm.Axpy(al[j], dc, dh.Row(b*m.S+j))
+			}
 			s += al[j] * de[j]
-			gemm.Axpy(al[j], dc, dh.Row(b*m.S+j))
 		}
 		for j := range de {
 			de[j] = al[j] * (de[j] - s) // softmax backward
@@ -241,6 +284,17 @@ func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F],
 	if a.Kind == Bahdanau {
 		a.Q.Backward(dq, tr.dQP, q)
 	}
+}
+
+// contextBackward is the context's backward for time-major query rows,
+// two products per sentence: the weights' gradient dα_b (T, L) =
+// dctx_b·H_bᵀ into tr.dAl, and dH_b (L, C) += α_bᵀ·dctx_b.
+func (a Attention[F]) contextBackward(tr *AttnTrace[F], dh, dctx mat.Mat[F], m Memory[F], nq int) {
+	B, S, C := len(m.Lens), m.S, m.H.Cols
+	forSentences(m, nq, func(b, T, L int) {
+		gemm.Gemm(false, true, T, L, C, 1, dctx.Data[b*C:], B*C, m.H.Data[b*S*C:], C, 0, tr.dAl.Data[b*S:], B*S)
+		gemm.Gemm(true, false, L, C, T, 1, tr.Alpha.Data[b*S:], B*S, dctx.Data[b*C:], B*C, 1, dh.Data[b*S*C:], C)
+	})
 }
 
 // scoreBackward adds the gradient de of score e_j (query row n, memory row
