@@ -131,3 +131,25 @@ func TestConcurrentCallers(t *testing.T) {
 		}
 	}
 }
+
+// TestBandedRowsAgree checks that a product whose C is large enough to be
+// computed in bands of rows (see config.serial) gives the same bits as the
+// same rows computed a few at a time, unbanded.
+func TestBandedRowsAgree(t *testing.T) {
+	const m, n, k = 8400, 256, 300 // C 8.6 MB > minBandedC, bands of 2048 rows
+	a, lda, b, ldb, _ := benchOperands[float32](true, false, m, k, n)
+	for i := range a {
+		a[i] = float32(i%13)*0.37 - 1.1
+	}
+	c := make([]float32, m*n)
+	Gemm(true, false, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+	part := make([]float32, 100*n)
+	for i0 := 0; i0 < m; i0 += 100 {
+		Gemm(true, false, 100, n, k, 1, a[i0:], lda, b, ldb, 0, part, n)
+		for i, v := range part {
+			if c[i0*n+i] != v {
+				t.Fatalf("row %d col %d: banded %v, unbanded %v", i0+i/n, i%n, c[i0*n+i], v)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package gemm
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // config is one micro-kernel with its blocking.
@@ -75,6 +76,40 @@ type problem[F Float] struct {
 // serial computes the block of C with rows [i0, i1) and columns [j0, j1)
 // on the calling goroutine.
 func (cf *config[F]) serial(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int) {
+	// With several k blocks, every block reads and writes all of the C
+	// block again: when that is far larger than a core's cache (the output
+	// layer's dW = dyᵀ·x, 16000×512), run it in bands of rows whose C block
+	// stays cached, repacking op(B) for each. Each element's sum is the
+	// same: only the order in which elements are computed changes.
+	if band := cf.rowBand(j1 - j0); pr.k > cf.kc && band >= minBandRows && band < i1-i0 &&
+		(i1-i0)*min(j1-j0, cf.nc)*int(unsafe.Sizeof(pr.alpha)) > minBandedC {
+		for i := i0; i < i1; i += band {
+			cf.serialBlock(ws, pr, i, min(i+band, i1), j0, j1)
+		}
+		return
+	}
+	cf.serialBlock(ws, pr, i0, i1, j0, j1)
+}
+
+// Banding (see serial): a band's C block holds cBandBytes; C blocks
+// smaller than minBandedC are left whole, and so are those whose band would
+// be under minBandRows rows (op(B) repacked too often).
+const (
+	cBandBytes  = 2 << 20
+	minBandedC  = 8 << 20
+	minBandRows = 512
+)
+
+// rowBand is the number of rows of C, a multiple of mc, whose block of n
+// (at most nc) columns fits in cBandBytes.
+func (cf *config[F]) rowBand(n int) int {
+	var z F
+	row := min(n, cf.nc) * int(unsafe.Sizeof(z))
+	return max(cBandBytes/row/cf.mc, 1) * cf.mc
+}
+
+// serialBlock is serial without banding.
+func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j1 int) {
 	mr, nr, kc, mc, nc := cf.mr, cf.nr, cf.kc, cf.mc, cf.nc
 	k := pr.k
 	for jc := j0; jc < j1; jc += nc {
