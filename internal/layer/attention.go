@@ -236,7 +236,11 @@ func (a Attention[F]) energies(tr *AttnTrace[F], n, b, L int, m Memory[F]) {
 	for j := 0; j < L; j++ {
 		e, k := tr.E.Row(j), m.K.Row(b*m.S+j)
 		k = k[:len(e)]
-		for i := range e {
+		i0 := 0
+		if e32, ok := any(e).([]float32); ok {
+			i0 = addF32(e32, any(qp).([]float32), any(k).([]float32))
+		}
+		for i := i0; i < len(e); i++ {
 			e[i] = qp[i] + k[i]
 		}
 	}
@@ -310,7 +314,12 @@ func (a Attention[F]) scoreBackward(tr *AttnTrace[F], dq, dk, q mat.Mat[F], m Me
 	e := tr.E.Row(j)
 	v, dv := a.V.W.Data[:len(e)], a.V.G.Data[:len(e)]
 	dqp, dkr := tr.dQP.Row(n)[:len(e)], dk.Row(r)[:len(e)]
-	for i, ei := range e {
+	i0 := 0
+	if e32, ok := any(e).([]float32); ok {
+		i0 = bahdanauBackF32(e32, any(v).([]float32), any(dv).([]float32), any(dqp).([]float32), any(dkr).([]float32), float32(de))
+	}
+	for i := i0; i < len(e); i++ {
+		ei := e[i]
 		dv[i] += de * ei
 		dz := de * v[i] * (1 - ei*ei)
 		dqp[i] += dz

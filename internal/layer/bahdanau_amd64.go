@@ -1,0 +1,32 @@
+package layer
+
+//go:noescape
+func bahdanauBackF32AVX(e, v, dv, dqp, dk []float32, de float32)
+
+//go:noescape
+func addF32AVX(dst, x, y []float32)
+
+// bahdanauBackF32 runs the energy backward (see Attention.scoreBackward)
+// over e[:n] and returns n = len(e) &^ 7, what the AVX kernel covers (0
+// without AVX: the caller does it all). All slices are at least len(e) long.
+func bahdanauBackF32(e, v, dv, dqp, dk []float32, de float32) int {
+	n := len(e) &^ 7
+	if !hasAVX || n == 0 {
+		return 0
+	}
+	_, _, _, _ = v[n-1], dv[n-1], dqp[n-1], dk[n-1]
+	bahdanauBackF32AVX(e[:n], v, dv, dqp, dk, de)
+	return n
+}
+
+// addF32 sets dst[:n] = x[:n] + y[:n] and returns n = len(dst) &^ 7 (0
+// without AVX). x and y are at least len(dst) long.
+func addF32(dst, x, y []float32) int {
+	n := len(dst) &^ 7
+	if !hasAVX || n == 0 {
+		return 0
+	}
+	_, _ = x[n-1], y[n-1]
+	addF32AVX(dst[:n], x, y)
+	return n
+}
