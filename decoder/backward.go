@@ -12,9 +12,8 @@ import (
 // be the Encoded of the Forward. It consumes w (the log-probabilities
 // become their gradient): run Forward again before another Backward.
 func (d *Decoder[F]) Backward(w *Work[F], enc Encoded[F], g Grads[F], gradScale float64) {
-	layer.NLL[F]{Pad: d.Pad, Smoothing: w.smoothing}.Backward(w.logits, w.logits, w.out, gradScale)
 	w.datt.Zero()
-	d.Out.Backward(w.datt, w.logits, w.att)
+	d.outputBackward(w, gradScale)
 	for l := range d.Cells {
 		w.dhs[l].Zero()
 		w.dcs[l].Zero()
@@ -158,5 +157,25 @@ func addTo[F mat.Float](y, x []F) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += v
+	}
+}
+
+// outBlock is how many vocabulary columns outputBackward handles at a time:
+// a multiple of the GEMM's k blocks (256), so dx sums in the same order as
+// one product over all V; (T·B, outBlock) of gradient stays in cache.
+const outBlock = 1024
+
+// outputBackward turns the log-probabilities into their gradient and runs
+// the output layer's backward (into datt and dW_o), a block of vocabulary
+// columns at a time: each block of the gradient is written and read by both
+// products while cached, rather than the whole (T·B, V) making three trips
+// through memory.
+func (d *Decoder[F]) outputBackward(w *Work[F], gradScale float64) {
+	nll := layer.NLL[F]{Pad: d.Pad, Smoothing: w.smoothing}
+	V := w.logits.Cols
+	for v0 := 0; v0 < V; v0 += outBlock {
+		v1 := min(v0+outBlock, V)
+		nll.BackwardCols(w.logits, w.logits, w.out, gradScale, v0, v1)
+		d.Out.BackwardOut(w.datt, w.logits, w.att, v0, v1)
 	}
 }

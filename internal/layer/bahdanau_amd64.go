@@ -30,3 +30,18 @@ func addF32(dst, x, y []float32) int {
 	addF32AVX(dst[:n], x, y)
 	return n
 }
+
+//go:noescape
+func affineF32AVX(dst, x []float32, a, c float32)
+
+// affineF32 sets dst[:n] = a·x[:n] − c and returns n = len(dst) &^ 7 (0
+// without AVX). x is at least len(dst) long.
+func affineF32(dst, x []float32, a, c float32) int {
+	n := len(dst) &^ 7
+	if !hasAVX || n == 0 {
+		return 0
+	}
+	_ = x[n-1]
+	affineF32AVX(dst[:n], x, a, c)
+	return n
+}

@@ -60,3 +60,25 @@ addloop:
 	JNZ  addloop
 	VZEROUPPER
 	RET
+
+// func affineF32AVX(dst, x []float32, a, c float32)
+// dst[i] = a·x[i] − c for i < len(dst), a non-zero multiple of 8: the
+// product rounded, then the difference, as the scalar loop.
+TEXT ·affineF32AVX(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	VBROADCASTSS a+48(FP), Y14
+	VBROADCASTSS c+52(FP), Y15
+	SHRQ $3, CX
+
+affloop:
+	VMULPS  (SI), Y14, Y0
+	VSUBPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  affloop
+	VZEROUPPER
+	RET

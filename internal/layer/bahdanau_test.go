@@ -39,7 +39,15 @@ func TestBahdanauKernels(t *testing.T) {
 		for i := i0; i < n; i++ {
 			sum[i] = e[i] + v[i]
 		}
+		aff := make([]float32, n)
+		i0 = affineF32(aff, e, de, v[0])
+		for i := i0; i < n; i++ {
+			aff[i] = de*e[i] - v[0]
+		}
 		for i := range n {
+			if aff[i] != de*e[i]-v[0] {
+				t.Fatalf("n=%d i=%d: affine kernel differs from the scalar loop", n, i)
+			}
 			if dv[i] != wv[i] || dq[i] != wq[i] || dk[i] != wk[i] || sum[i] != e[i]+v[i] {
 				t.Fatalf("n=%d i=%d: kernel differs from the scalar loop", n, i)
 			}

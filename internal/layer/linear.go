@@ -69,6 +69,39 @@ func (l Linear[F]) BackwardCols(dx, dy, x mat.Mat[F], off int) {
 	}
 }
 
+// BackwardOut is the part of Backward that the outputs [o0, o1)
+// contribute, dy (N, Out) being the whole gradient: dW[o0:o1] +=
+// dy[:, o0:o1]ᵀ·x, db[o0:o1] += its column sums and, when dx.Data is not
+// nil, dx += dy[:, o0:o1]·W[o0:o1]. Called over consecutive blocks of
+// outputs, each a multiple of 256 wide but the last, it adds what Backward
+// does; a caller that produces dy a block of columns at a time consumes
+// each while it is in cache. It panics on a shape mismatch.
+func (l Linear[F]) BackwardOut(dx, dy, x mat.Mat[F], o0, o1 int) {
+	w, g := l.W.W, l.W.G
+	if dy.Cols != w.Rows || dy.Rows != x.Rows || x.Cols != w.Cols || o0 < 0 || o1 > w.Rows || o0 > o1 {
+		panic("layer: Linear.BackwardOut shape mismatch")
+	}
+	n, in, out := dy.Rows, w.Cols, o1-o0
+	if n == 0 || out == 0 {
+		return
+	}
+	gemm.Gemm(true, false, out, in, n, 1, dy.Data[o0:], dy.Cols, x.Data, max(in, 1), 1, g.Data[o0*in:], in)
+	if dx.Data != nil {
+		if dx.Rows != n || dx.Cols != in {
+			panic("layer: Linear.BackwardOut shape mismatch")
+		}
+		gemm.Gemm(false, false, n, in, out, 1, dy.Data[o0:], dy.Cols, w.Data[o0*in:], in, 1, dx.Data, in)
+	}
+	if l.B != nil {
+		db := l.B.G.Data[o0:o1]
+		for i := range n {
+			for j, v := range dy.Row(i)[o0:o1] {
+				db[j] += v
+			}
+		}
+	}
+}
+
 // WeightGradCols adds dyᵀ·x into dW[:, off:off+k], x (N, k), dy (N, Out).
 func (l Linear[F]) WeightGradCols(dy, x mat.Mat[F], off int) {
 	w, g := l.W.W, l.W.G

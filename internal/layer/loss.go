@@ -56,22 +56,29 @@ func (l NLL[F]) rowLoss(lp []F, y int) float64 {
 // This writes rather than adds: the logits are an intermediate, not a
 // parameter. p = exp(lp) is vectorised (gemm.Exp) in float32.
 func (l NLL[F]) Backward(d, lp mat.Mat[F], tgt []int, scale float64) {
-	if len(tgt) != lp.Rows || d.Rows != lp.Rows || d.Cols != lp.Cols {
+	l.BackwardCols(d, lp, tgt, scale, 0, lp.Cols)
+}
+
+// BackwardCols is Backward on the columns [c0, c1) of every row only, the
+// same values there: a caller can consume the gradient a block of columns
+// at a time while the block is in cache. It panics on a shape mismatch.
+func (l NLL[F]) BackwardCols(d, lp mat.Mat[F], tgt []int, scale float64, c0, c1 int) {
+	if len(tgt) != lp.Rows || d.Rows != lp.Rows || d.Cols != lp.Cols || c0 < 0 || c1 > lp.Cols || c0 > c1 {
 		panic("layer: NLL.Backward shape mismatch")
 	}
 	s := F(scale)
 	off := F(scale * l.Smoothing / float64(lp.Cols))
 	for i, y := range tgt {
-		dr, lr := d.Row(i), lp.Row(i)
+		dr, lr := d.Row(i)[c0:c1], lp.Row(i)[c0:c1]
 		if y == l.Pad {
 			clear(dr)
 			continue
 		}
 		gemm.Exp(dr, lr)
-		for j, p := range dr {
-			dr[j] = s*p - off
+		affine(dr, dr, s, off)
+		if y >= c0 && y < c1 {
+			dr[y-c0] -= s * F(1-l.Smoothing)
 		}
-		dr[y] -= s * F(1-l.Smoothing)
 	}
 }
 
@@ -102,16 +109,24 @@ func logSoftmax[F mat.Float](x, buf []F) {
 	shift(x, x, z)
 }
 
-// shift sets dst[i] = x[i] − c, unrolled by four.
-func shift[F mat.Float](dst, x []F, c F) {
+// shift sets dst[i] = x[i] − c.
+func shift[F mat.Float](dst, x []F, c F) { affine(dst, x, 1, c) }
+
+// affine sets dst[i] = a·x[i] − c (the product rounded, then the
+// difference: no fused multiply-add, so the AVX kernel gives the same bits),
+// unrolled by four.
+func affine[F mat.Float](dst, x []F, a, c F) {
 	dst = dst[:len(x)]
 	i := 0
+	if d32, ok := any(dst).([]float32); ok {
+		i = affineF32(d32, any(x).([]float32), float32(a), float32(c))
+	}
 	for ; i+4 <= len(x); i += 4 {
 		d, s := dst[i:i+4:i+4], x[i:i+4:i+4]
-		d[0], d[1], d[2], d[3] = s[0]-c, s[1]-c, s[2]-c, s[3]-c
+		d[0], d[1], d[2], d[3] = a*s[0]-c, a*s[1]-c, a*s[2]-c, a*s[3]-c
 	}
 	for ; i < len(x); i++ {
-		dst[i] = x[i] - c
+		dst[i] = a*x[i] - c
 	}
 }
 
