@@ -15,7 +15,7 @@ import (
 // H=512, V=16000) and the encoder's input projection (E=256, 3H=768);
 // then the output layer's backward: dW = dyᵀ·x (V×T·B×H, TN) and
 // dx = dy·W (T·B×V×H, NN).
-var benchShapes = [][3]int{{64, 512, 1536}, {1600, 512, 16000}, {1600, 256, 768}, {16000, 1600, 512}, {1600, 16000, 512}}
+var benchShapes = [][3]int{{64, 512, 1536}, {1600, 512, 16000}, {1600, 256, 768}, {16000, 1600, 512}, {1600, 16000, 512}, {800, 512, 16000}, {16000, 800, 512}, {800, 16000, 512}}
 
 // benchTrans are the transpose combinations training uses: forward x·Wᵀ
 // (NT), backward dx = dy·W (NN), dW = dyᵀ·x (TN).

@@ -153,3 +153,36 @@ func TestBandedRowsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowTilesAgree checks that the narrow kernels for the last strip
+// of C give the bits of the full kernel on a zero-padded tile (edge).
+func TestNarrowTilesAgree(t *testing.T) {
+	cf := active32
+	if cf.narrowW == 0 {
+		t.Skip("no narrow kernels on this CPU")
+	}
+	for _, n := range []int{16, 32, 64, 80, 256, 512, 100} {
+		for _, beta := range []float32{0, 1} {
+			const m, k = 24, 300
+			a, lda, b, ldb, _ := benchOperands[float32](false, true, m, k, n)
+			for i := range a {
+				a[i] = float32(i%11)*0.31 - 1.3
+			}
+			c0 := make([]float32, m*n)
+			for i := range c0 {
+				c0[i] = float32(i%3) * 0.7
+			}
+			c1 := append([]float32(nil), c0...)
+			Gemm(false, true, m, n, k, 1.5, a, lda, b, ldb, beta, c0, n)
+			w := cf.narrowW
+			cf.narrowW = 0
+			Gemm(false, true, m, n, k, 1.5, a, lda, b, ldb, beta, c1, n)
+			cf.narrowW = w
+			for i := range c0 {
+				if c0[i] != c1[i] {
+					t.Fatalf("n=%d beta=%v [%d]: narrow %v, edge %v", n, beta, i, c0[i], c1[i])
+				}
+			}
+		}
+	}
+}

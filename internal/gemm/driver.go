@@ -27,9 +27,14 @@ type config[F Float] struct {
 	tbB        int
 	transA     func(dst *F, src *F, lds int) // packs mr rows of tkA steps of k, or nil
 	tkA        int
-	wsMu       sync.Mutex
-	free       []*workspace[F]
-	jobs       sync.Pool
+	// narrow[i] is kern on an mr×(i+1)·narrowW tile, for the last strip of
+	// C when it is that wide (the same per-lane operations, so the same
+	// bits as the full tile); nil entries or none: the strip goes to edge.
+	narrow  []func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F)
+	narrowW int
+	wsMu    sync.Mutex
+	free    []*workspace[F]
+	jobs    sync.Pool
 }
 
 // workspace holds one goroutine's packed panels and edge tile. Workspaces
@@ -153,12 +158,25 @@ func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j
 							cf.kern(kb, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
 							continue
 						}
+						if k := cf.narrowKern(rows, cols); k != nil {
+							k(kb, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
+							continue
+						}
 						cf.edge(ws.c, kb, ap, bp, ldb, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
 					}
 				}
 			}
 		}
 	}
+}
+
+// narrowKern returns the narrow kernel for a full-height tile of cols
+// columns, or nil.
+func (cf *config[F]) narrowKern(rows, cols int) func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F) {
+	if rows != cf.mr || cf.narrowW == 0 || cols%cf.narrowW != 0 || cols/cf.narrowW > len(cf.narrow) {
+		return nil
+	}
+	return cf.narrow[cols/cf.narrowW-1]
 }
 
 // edge runs the kernel for a tile with only rows×cols inside C: the full

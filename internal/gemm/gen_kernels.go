@@ -38,6 +38,11 @@ type kernel struct {
 
 var kernels = []kernel{
 	{"kernF32AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
+	// Narrow tiles for the last strip of C when N mod 48 is 16 or 32 (N =
+	// 512, 256, 16000): the same per-lane operations as the 48-wide
+	// kernel, so the same bits, without computing zero-padded columns.
+	{"kernF32AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
+	{"kernF32AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
 	{"kernF64AVX512", 8, 8, 3, 8, "Z", "PD", "VBROADCASTSD", "float64", "VPXORQ"},
 	{"kernF32AVX2", 4, 8, 2, 6, "Y", "PS", "VBROADCASTSS", "float32", "VXORPS"},
 	{"kernF64AVX2", 8, 4, 2, 6, "Y", "PD", "VBROADCASTSD", "float64", "VXORPD"},

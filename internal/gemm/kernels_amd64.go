@@ -10,6 +10,15 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernF32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
+// kernF32AVX512x16 and kernF32AVX512x32 are kernF32AVX512 on 8×16 and
+// 8×32 tiles (the first 16 or 32 columns of a B micro-panel).
+//
+//go:noescape
+func kernF32AVX512x16(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernF32AVX512x32(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 //go:noescape
 func kernF64AVX512(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
@@ -47,7 +56,8 @@ var (
 // never a function of the shape or the thread count.
 var (
 	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512,
-		transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16}
+		transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16,
+		narrow: []func(int, *float32, *float32, int, *float32, int, float32, float32){kernF32AVX512x16, kernF32AVX512x32}, narrowW: 16}
 	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512,
 		transB: transF64x8, tbB: 8, transA: transF64A, tkA: 8}
 	f32AVX2 = &config[float32]{name: "avx2", mr: 6, nr: 16, kc: 256, mc: 120, nc: 3072, kern: kernF32AVX2}
