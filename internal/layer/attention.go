@@ -225,8 +225,20 @@ func (a Attention[F]) scores(tr *AttnTrace[F], e []F, q mat.Mat[F], m Memory[F],
 	a.energies(tr, n, b, len(e), m)
 	v := a.V.W.Data
 	for j := range e {
-		e[j] = gemm.Dot(v, tr.E.Row(j))
+		e[j] = energyScore(v, tr.E.Row(j))
 	}
+}
+
+// energyScore returns v·e: in float32 an AVX kernel's fixed order over the
+// first multiple of 16 elements, then the rest in index order; in float64
+// (the gradient checks and the PyTorch reference) gemm.Dot's index order.
+func energyScore[F mat.Float](v, e []F) F {
+	if v32, ok := any(v).([]float32); ok {
+		if s, n := dotF32(v32, any(e).([]float32)); n > 0 {
+			return F(s) + gemm.Dot(v[n:], e[n:])
+		}
+	}
+	return gemm.Dot(v, e)
 }
 
 // energies sets tr.E's rows j < L to tanh(qp_n + k_{b,j}), the tanh

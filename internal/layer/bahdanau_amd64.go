@@ -45,3 +45,18 @@ func affineF32(dst, x []float32, a, c float32) int {
 	affineF32AVX(dst[:n], x, a, c)
 	return n
 }
+
+//go:noescape
+func dotF32AVX(x, y []float32) float32
+
+// dotF32 returns Σ x[i]·y[i] over i < n and n = len(x) &^ 15, what the AVX
+// kernel covers (0, 0 without AVX: the caller does it all). y is at least
+// len(x) long.
+func dotF32(x, y []float32) (float32, int) {
+	n := len(x) &^ 15
+	if !hasAVX || n == 0 {
+		return 0, 0
+	}
+	_ = y[n-1]
+	return dotF32AVX(x[:n], y), n
+}

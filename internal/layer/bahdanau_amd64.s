@@ -82,3 +82,38 @@ affloop:
 	JNZ  affloop
 	VZEROUPPER
 	RET
+
+// func dotF32AVX(x, y []float32) float32
+// Σ x[i]·y[i] for i < len(x), a non-zero multiple of 16: two 8-lane running
+// sums (x·y rounded, then added: no fused multiply-add), added lane by lane,
+// then the 8 lanes folded in a fixed order. The order depends only on
+// len(x), so equal rows give equal sums wherever they lie.
+TEXT ·dotF32AVX(SB), NOSPLIT, $0-52
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y_base+24(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	SHRQ $4, CX
+
+dotloop:
+	VMOVUPS (SI), Y2
+	VMULPS  (DX), Y2, Y2
+	VADDPS  Y2, Y0, Y0
+	VMOVUPS 32(SI), Y3
+	VMULPS  32(DX), Y3, Y3
+	VADDPS  Y3, Y1, Y1
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  dotloop
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VADDPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VADDSS X1, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+48(FP)
+	RET

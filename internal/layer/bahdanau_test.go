@@ -44,6 +44,21 @@ func TestBahdanauKernels(t *testing.T) {
 		for i := i0; i < n; i++ {
 			aff[i] = de*e[i] - v[0]
 		}
+		if s, m := dotF32(e, v); m > 0 {
+			var lanes [16]float32
+			for i := range m {
+				lanes[i%16] += e[i] * v[i]
+			}
+			var l8 [8]float32
+			for i := range 8 {
+				l8[i] = lanes[i] + lanes[i+8]
+			}
+			l4 := [4]float32{l8[0] + l8[4], l8[1] + l8[5], l8[2] + l8[6], l8[3] + l8[7]}
+			l2 := [2]float32{l4[0] + l4[2], l4[1] + l4[3]}
+			if want := l2[0] + l2[1]; s != want {
+				t.Fatalf("n=%d: dot kernel %v, its order in Go %v", n, s, want)
+			}
+		}
 		for i := range n {
 			if aff[i] != de*e[i]-v[0] {
 				t.Fatalf("n=%d i=%d: affine kernel differs from the scalar loop", n, i)
