@@ -72,9 +72,8 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 		start := time.Now()
 		zeroGrads(sets)
 		loss, n := p.run(b, passOptions{seed: o.Seed, step: uint64(i), gradScale: 1 / float32(b.Tokens()), teacherForcing: 1, train: true})
-		reduceGrads(sets) // in worker order, as the trainer reduces
-		optim.ClipGradNorm(set.G, 1)
-		adam.Step(set.W, set.G, 1e-3)
+		norm := reduceGrads(sets) // in worker order, as the trainer reduces
+		update(adam, set.W, set.G, norm, 1, 1e-3)
 		if i >= o.Warmup {
 			r.StepSeconds = append(r.StepSeconds, time.Since(start).Seconds())
 		}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"time"
-
-	"github.com/s2s-nmt/s2s/internal/optim"
 )
 
 // step runs one update of tokens target tokens: forward/backward over the
@@ -23,15 +21,15 @@ func (t *Trainer) step(tokens, epoch int) (loss, norm float64, err error) {
 	})
 	loss = sum / float64(tokens)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		clearReplicas(reps)
 		return loss, 0, fmt.Errorf("step %d: loss is %v; training stopped (the last good checkpoint is kept; try a lower training.learning_rate or training.clip_norm)", st.Step+1, loss)
 	}
-	reduceGrads(reps)
-	set := t.task.params()
-	norm = optim.ClipGradNorm(set.G, c.ClipNorm)
+	norm = reduceGrads(reps)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return loss, norm, fmt.Errorf("step %d: gradient norm is %v; training stopped (the last good checkpoint is kept)", st.Step+1, norm)
 	}
-	t.opt.Step(set.W, set.G, lrAt(c, st.Step+1, st.Plateau.Base))
+	set := t.task.params()
+	update(t.opt, set.W, set.G, norm, c.ClipNorm, lrAt(c, st.Step+1, st.Plateau.Base))
 	st.Step++
 	st.Tokens += int64(tokens)
 	st.Epoch = epoch

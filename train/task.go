@@ -36,40 +36,49 @@ type task interface {
 	samples(w io.Writer, n int) error
 }
 
-// zeroGrads clears every replica's gradients, chunk by chunk on all
-// cores (optim.ForChunks).
+// zeroGrads clears the master's gradients (the first set's), chunk by
+// chunk on all cores (optim.ForChunks). The replicas' are cleared by
+// reduceGrads as it reads them, and start cleared.
 func zeroGrads(sets []*mat.Set[float32]) {
-	for _, s := range sets {
-		g := s.G
-		if optim.Serial(len(g)) {
-			clear(g)
-			continue
-		}
-		optim.ForChunks(len(g), func(lo, hi int) { clear(g[lo:hi]) })
+	g := sets[0].G
+	if optim.Serial(len(g)) {
+		clear(g)
+		return
+	}
+	optim.ForChunks(len(g), func(lo, hi int) { clear(g[lo:hi]) })
+}
+
+// clearReplicas clears the replicas' gradients when a step stops before
+// reduceGrads (a non-finite loss), so that none carries over.
+func clearReplicas(sets []*mat.Set[float32]) {
+	for _, s := range sets[1:] {
+		clear(s.G)
 	}
 }
 
 // reduceGrads adds the replicas' gradients into the first set's, in
-// replica order for every element, chunk by chunk on all cores
-// (optim.ForChunks): the sums do not depend on the number of cores.
-func reduceGrads(sets []*mat.Set[float32]) {
-	if len(sets) < 2 {
-		return
+// replica order for every element, clears the replicas', and returns the
+// norm of the sum: one pass chunk by chunk on all cores
+// (optim.ReduceNorm), whose results do not depend on the number of cores.
+func reduceGrads(sets []*mat.Set[float32]) float64 {
+	srcs := make([][]float32, 0, len(sets)-1)
+	for _, s := range sets[1:] {
+		srcs = append(srcs, s.G)
 	}
-	g := sets[0].G
-	if optim.Serial(len(g)) {
-		addGrads(g, sets[1:], 0)
-		return
-	}
-	optim.ForChunks(len(g), func(lo, hi int) { addGrads(g[lo:hi], sets[1:], lo) })
+	return optim.ReduceNorm(sets[0].G, srcs)
 }
 
-// addGrads adds each set's gradients from offset lo on into dst, in order.
-func addGrads(dst []float32, sets []*mat.Set[float32], lo int) {
-	for _, s := range sets {
-		src := s.G[lo : lo+len(dst)]
-		for j := range dst {
-			dst[j] += src[j]
-		}
+// update clips and applies the reduced gradients g of norm norm: the
+// optimizer scales them as it reads them when it can (optim.Scaled, the
+// same bits as scaling g first), else g is scaled in place.
+func update(opt optim.Optimizer[float32], w, g []float32, norm, clip, lr float64) {
+	c := optim.ClipScale[float32](norm, clip)
+	if s, ok := opt.(optim.Scaled[float32]); ok {
+		s.StepScaled(w, g, lr, c)
+		return
 	}
+	if c != 1 {
+		optim.ClipGradNorm(g, clip)
+	}
+	opt.Step(w, g, lr)
 }

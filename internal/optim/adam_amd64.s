@@ -1,7 +1,7 @@
 #include "textflag.h"
 
-// func adamF32AVX(w, g, m, v []float32, c *[8]float32)
-// c: step, sq, b1, 1-b1, b2, 1-b2, eps, wd. len(w) is a multiple of 8;
+// func adamF32AVX(w, g, m, v []float32, c *[9]float32)
+// c: step, sq, b1, 1-b1, b2, 1-b2, eps, wd, gradient scale. len(w) is a multiple of 8;
 // g, m and v are at least as long. The operations are adam's, one IEEE
 // single-precision operation each (no FMA), so the bits are the same.
 TEXT ·adamF32AVX(SB), NOSPLIT, $0-104
@@ -19,6 +19,7 @@ TEXT ·adamF32AVX(SB), NOSPLIT, $0-104
 	VBROADCASTSS 20(AX), Y13
 	VBROADCASTSS 24(AX), Y14
 	VBROADCASTSS 28(AX), Y15
+	VBROADCASTSS 32(AX), Y6
 	SHRQ $3, CX
 	JZ   done
 
@@ -26,7 +27,8 @@ loop:
 	VMOVUPS (DI), Y0        // w
 	VMULPS  Y15, Y0, Y1     // wd·w
 	VMOVUPS (SI), Y5
-	VADDPS  Y1, Y5, Y1      // gi = g + wd·w
+	VMULPS  Y6, Y5, Y5      // g·scale, rounded alone
+	VADDPS  Y1, Y5, Y1      // gi = g·scale + wd·w
 	VMOVUPS (R8), Y5
 	VMULPS  Y5, Y10, Y2     // b1·m
 	VMULPS  Y1, Y11, Y3     // (1−b1)·gi

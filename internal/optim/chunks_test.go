@@ -51,10 +51,94 @@ func TestAdamKernelMatchesScalar(t *testing.T) {
 		}
 		w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
 		step, sq, b1, b2, eps, wd := float32(1e-3/0.1), float32(1.3), float32(0.9), float32(0.999), float32(1e-8), float32(0.01)
-		adam(w, g, m, v, step, sq, b1, b2, eps, wd)
-		adamScalar(w2, g, m2, v2, step, sq, b1, b2, eps, wd)
+		c := float32(1)
+		if n%2 == 1 {
+			c = 0.37 // a clipping factor
+		}
+		adam(w, g, m, v, c, step, sq, b1, b2, eps, wd)
+		adamScalar(w2, g, m2, v2, c, step, sq, b1, b2, eps, wd)
 		if !slices.Equal(w, w2) || !slices.Equal(m, m2) || !slices.Equal(v, v2) {
 			t.Fatalf("n %d: kernel and scalar differ", n)
+		}
+	}
+}
+
+// TestReduceNormMatchesPasses: ReduceNorm gives the bits of adding the
+// sources in order and then GradNorm, and clears the sources, on one core
+// and on several.
+func TestReduceNormMatchesPasses(t *testing.T) {
+	for _, n := range []int{5, Chunk + 3, 5*Chunk + 17} {
+		for _, procs := range []int{1, 4} {
+			for nsrc := range 3 {
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(nsrc)))
+				mk := func() []float32 {
+					x := make([]float32, n)
+					for i := range x {
+						x[i] = float32(rng.NormFloat64())
+					}
+					return x
+				}
+				dst := mk()
+				srcs := make([][]float32, nsrc)
+				for i := range srcs {
+					srcs[i] = mk()
+				}
+				want := slices.Clone(dst)
+				for _, s := range srcs {
+					for i := range want {
+						want[i] += s[i]
+					}
+				}
+				wantNorm := GradNorm(want)
+				prev := runtime.GOMAXPROCS(procs)
+				norm := ReduceNorm(dst, srcs)
+				runtime.GOMAXPROCS(prev)
+				if norm != wantNorm || !slices.Equal(dst, want) {
+					t.Fatalf("n %d, %d cores, %d sources: norm %v, want %v; sums equal: %v", n, procs, nsrc, norm, wantNorm, slices.Equal(dst, want))
+				}
+				for _, s := range srcs {
+					if slices.ContainsFunc(s, func(x float32) bool { return x != 0 }) {
+						t.Fatalf("n %d, %d cores, %d sources: a source is not cleared", n, procs, nsrc)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestStepScaledMatchesClipThenStep: clipping inside the update (ClipScale
+// and StepScaled) gives the bits of ClipGradNorm followed by Step, for Adam
+// and SGD, with and without clipping.
+func TestStepScaledMatchesClipThenStep(t *testing.T) {
+	n := 3*Chunk + 5
+	for _, maxNorm := range []float64{0, 1, 1e6} {
+		for _, name := range []string{"adam", "sgd"} {
+			mk := func() Optimizer[float32] {
+				if name == "adam" {
+					return NewAdam[float32](n)
+				}
+				return NewSGD[float32](n, 0.9, 0.01)
+			}
+			rng := rand.New(rand.NewPCG(7, 7))
+			w1, g := make([]float32, n), make([]float32, n)
+			for i := range w1 {
+				w1[i] = float32(rng.NormFloat64())
+			}
+			w2 := slices.Clone(w1)
+			a, b := mk(), mk()
+			for range 3 {
+				for i := range g {
+					g[i] = float32(rng.NormFloat64())
+				}
+				g2 := slices.Clone(g)
+				n2 := GradNorm(g2)
+				b.(Scaled[float32]).StepScaled(w2, g2, 1e-2, ClipScale[float32](n2, maxNorm))
+				ClipGradNorm(g, maxNorm)
+				a.Step(w1, g, 1e-2)
+			}
+			if !slices.Equal(w1, w2) {
+				t.Fatalf("%s, max norm %v: weights differ", name, maxNorm)
+			}
 		}
 	}
 }

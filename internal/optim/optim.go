@@ -72,6 +72,24 @@ func sumSquares[F mat.Float](x []F) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// Scaled is an Optimizer that can apply clipping itself: StepScaled(w, g,
+// lr, c) updates w exactly as Step(w, g', lr) would with g' = F(g·c) (one
+// rounding per element, what ClipGradNorm leaves in g), without writing g.
+// The trainer passes ClipScale's factor, saving a pass over g.
+type Scaled[F mat.Float] interface {
+	StepScaled(w, g []F, lr float64, c F)
+}
+
+// ClipScale returns the factor ClipGradNorm multiplies gradients of norm n
+// by: F(maxNorm/(n+1e-6)) when maxNorm > 0 and n is finite and exceeds it,
+// else 1.
+func ClipScale[F mat.Float](n, maxNorm float64) F {
+	if maxNorm > 0 && n > maxNorm && !math.IsInf(n, 0) && !math.IsNaN(n) {
+		return F(maxNorm / (n + 1e-6))
+	}
+	return 1
+}
+
 // ClipGradNorm scales g in place so that its norm is at most maxNorm, as
 // PyTorch's clip_grad_norm_ does (by maxNorm/(norm+1e-6) when norm exceeds
 // maxNorm), and returns the norm before clipping. maxNorm ≤ 0 disables
@@ -79,8 +97,7 @@ func sumSquares[F mat.Float](x []F) float64 {
 // unchanged (the trainer decides what to do with such a step).
 func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
 	n := GradNorm(g)
-	if maxNorm > 0 && n > maxNorm && !math.IsInf(n, 0) && !math.IsNaN(n) {
-		c := F(maxNorm / (n + 1e-6))
+	if c := ClipScale[F](n, maxNorm); c != 1 {
 		if Serial(len(g)) {
 			scale(g, c)
 			return n

@@ -26,18 +26,21 @@ func NewSGD[F mat.Float](n int, momentum, weightDecay float64) *SGD[F] {
 }
 
 // Step implements Optimizer.
-func (o *SGD[F]) Step(w, g []F, lr float64) {
+func (o *SGD[F]) Step(w, g []F, lr float64) { o.StepScaled(w, g, lr, 1) }
+
+// StepScaled implements Scaled: the update reads each gradient as F(g·c).
+func (o *SGD[F]) StepScaled(w, g []F, lr float64, c F) {
 	o.t++
 	wd, mu, a := F(o.WeightDecay), F(o.Momentum), F(lr)
 	if o.v == nil {
 		for i := range w {
-			w[i] -= a * (g[i] + wd*w[i])
+			w[i] -= a * (F(g[i]*c) + wd*w[i])
 		}
 		return
 	}
 	checkLen(len(o.v), len(w), len(g))
 	for i := range w {
-		o.v[i] = mu*o.v[i] + g[i] + wd*w[i]
+		o.v[i] = mu*o.v[i] + F(g[i]*c) + wd*w[i]
 		w[i] -= a * o.v[i]
 	}
 }

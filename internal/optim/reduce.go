@@ -1,0 +1,40 @@
+package optim
+
+import (
+	"math"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
+)
+
+// ReduceNorm adds each of srcs into dst, in srcs order for every element,
+// clears srcs, and returns the Euclidean norm of the sum: one pass over the
+// slabs instead of a reduce, a norm and a zeroing pass. Each Chunk is
+// summed, squared (GradNorm's arithmetic) and cleared while it is cached,
+// on all cores (ForChunks); the result is GradNorm(dst) after the adds, bit
+// for bit, whatever the number of cores. Every src must be as long as dst.
+func ReduceNorm[F mat.Float](dst []F, srcs [][]F) float64 {
+	chunk := func(lo, hi int) float64 {
+		d := dst[lo:hi]
+		for _, src := range srcs {
+			s := src[lo:hi:hi][:len(d)]
+			for j := range d {
+				d[j] += s[j]
+			}
+			clear(s)
+		}
+		return sumSquares(d)
+	}
+	s := 0.0
+	if Serial(len(dst)) {
+		for lo := 0; lo < len(dst); lo += Chunk {
+			s += chunk(lo, min(lo+Chunk, len(dst)))
+		}
+		return math.Sqrt(s)
+	}
+	sums := make([]float64, (len(dst)+Chunk-1)/Chunk)
+	ForChunks(len(dst), func(lo, hi int) { sums[lo/Chunk] = chunk(lo, hi) })
+	for _, v := range sums {
+		s += v
+	}
+	return math.Sqrt(s)
+}
