@@ -67,10 +67,10 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	for i, w := range p.workers {
 		sets[i] = w.m.Params()
 	}
+	zeroGrads(sets) // then each step leaves them zeroed, as in training
 	for i := range o.Warmup + o.Steps {
 		b := batches[i%len(batches)]
 		start := time.Now()
-		zeroGrads(sets)
 		loss, n := p.run(b, passOptions{seed: o.Seed, step: uint64(i), gradScale: 1 / float32(b.Tokens()), teacherForcing: 1, train: true})
 		norm := reduceGrads(sets) // in worker order, as the trainer reduces
 		update(adam, set.W, set.G, norm, 1, 1e-3)

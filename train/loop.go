@@ -13,19 +13,19 @@ import (
 func (t *Trainer) step(tokens, epoch int) (loss, norm float64, err error) {
 	c := t.cfg.Training
 	st := &t.state
-	reps := t.task.replicas()
-	zeroGrads(reps)
+	reps := t.task.replicas() // gradients all zero (loop, reduceGrads, update)
 	sum := t.task.pass(passOptions{
 		seed: c.Seed, step: uint64(st.Step + 1), gradScale: float32(1 / float64(tokens)),
 		labelSmoothing: c.LabelSmoothing, teacherForcing: teacherForcing(c, st.Step+1), train: true,
 	})
 	loss = sum / float64(tokens)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		clearReplicas(reps)
+		zeroGrads(reps)
 		return loss, 0, fmt.Errorf("step %d: loss is %v; training stopped (the last good checkpoint is kept; try a lower training.learning_rate or training.clip_norm)", st.Step+1, loss)
 	}
 	norm = reduceGrads(reps)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		zeroGrads(reps)
 		return loss, norm, fmt.Errorf("step %d: gradient norm is %v; training stopped (the last good checkpoint is kept)", st.Step+1, norm)
 	}
 	set := t.task.params()
@@ -42,6 +42,7 @@ func (t *Trainer) loop(ctx context.Context) error {
 	start := time.Now()
 	base := t.state.Seconds
 	limit := c.MaxDuration()
+	zeroGrads(t.task.replicas()) // then each step leaves them zeroed
 	for {
 		if reason := t.done(base + time.Since(start).Seconds()); reason != "" {
 			t.stopReason = reason

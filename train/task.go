@@ -36,24 +36,23 @@ type task interface {
 	samples(w io.Writer, n int) error
 }
 
-// zeroGrads clears the master's gradients (the first set's), chunk by
-// chunk on all cores (optim.ForChunks). The replicas' are cleared by
-// reduceGrads as it reads them, and start cleared.
+// zeroGrads clears every set's gradients, chunk by chunk on all cores
+// (optim.ForChunks). Training clears them once before its first step and
+// after a step that stops; between steps reduceGrads clears the replicas'
+// and update the master's, each as it reads them.
 func zeroGrads(sets []*mat.Set[float32]) {
-	g := sets[0].G
+	for _, s := range sets {
+		clearSlab(s.G)
+	}
+}
+
+// clearSlab zeroes g on all cores.
+func clearSlab(g []float32) {
 	if optim.Serial(len(g)) {
 		clear(g)
 		return
 	}
 	optim.ForChunks(len(g), func(lo, hi int) { clear(g[lo:hi]) })
-}
-
-// clearReplicas clears the replicas' gradients when a step stops before
-// reduceGrads (a non-finite loss), so that none carries over.
-func clearReplicas(sets []*mat.Set[float32]) {
-	for _, s := range sets[1:] {
-		clear(s.G)
-	}
 }
 
 // reduceGrads adds the replicas' gradients into the first set's, in
@@ -68,17 +67,19 @@ func reduceGrads(sets []*mat.Set[float32]) float64 {
 	return optim.ReduceNorm(sets[0].G, srcs)
 }
 
-// update clips and applies the reduced gradients g of norm norm: the
-// optimizer scales them as it reads them when it can (optim.Scaled, the
-// same bits as scaling g first), else g is scaled in place.
+// update clips and applies the reduced gradients g of norm norm, and
+// leaves g zeroed for the next step: the optimizer scales and clears them
+// as it reads them when it can (optim.Scaled, the same bits as scaling g
+// first), else g is scaled in place and cleared after the step.
 func update(opt optim.Optimizer[float32], w, g []float32, norm, clip, lr float64) {
 	c := optim.ClipScale[float32](norm, clip)
 	if s, ok := opt.(optim.Scaled[float32]); ok {
-		s.StepScaled(w, g, lr, c)
+		s.StepScaled(w, g, lr, c, true)
 		return
 	}
 	if c != 1 {
 		optim.ClipGradNorm(g, clip)
 	}
 	opt.Step(w, g, lr)
+	clearSlab(g)
 }

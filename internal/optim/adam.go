@@ -26,11 +26,11 @@ func NewAdam[F mat.Float](n int) *Adam[F] {
 }
 
 // Step implements Optimizer.
-func (o *Adam[F]) Step(w, g []F, lr float64) { o.StepScaled(w, g, lr, 1) }
+func (o *Adam[F]) Step(w, g []F, lr float64) { o.StepScaled(w, g, lr, 1, false) }
 
 // StepScaled implements Scaled: the update reads each gradient as F(g·c),
 // one rounding, the bits ClipGradNorm's in-place scaling leaves in g.
-func (o *Adam[F]) StepScaled(w, g []F, lr float64, c F) {
+func (o *Adam[F]) StepScaled(w, g []F, lr float64, c F, clear bool) {
 	checkLen(len(o.m), len(w), len(g))
 	o.t++
 	t := float64(o.t)
@@ -38,27 +38,31 @@ func (o *Adam[F]) StepScaled(w, g []F, lr float64, c F) {
 	step, sq := F(lr/bc1), F(1/math.Sqrt(bc2))
 	b1, b2, eps, wd := F(o.Beta1), F(o.Beta2), F(o.Eps), F(o.WeightDecay)
 	if Serial(len(w)) {
-		adam(w, g, o.m, o.v, c, step, sq, b1, b2, eps, wd)
+		adam(w, g, o.m, o.v, clear, c, step, sq, b1, b2, eps, wd)
 		return
 	}
 	ForChunks(len(w), func(lo, hi int) {
-		adam(w[lo:hi], g[lo:hi], o.m[lo:hi], o.v[lo:hi], c, step, sq, b1, b2, eps, wd)
+		adam(w[lo:hi], g[lo:hi], o.m[lo:hi], o.v[lo:hi], clear, c, step, sq, b1, b2, eps, wd)
 	})
 }
 
-// adam updates one chunk, reading the gradients scaled by c; each
+// adam updates one chunk, reading the gradients scaled by c (and
+// clearing them with clearG); each
 // element's arithmetic is its own. Float32 runs a vector kernel where the
 // CPU has one (adamF32), with the same single-precision operations in the
 // same order, so the same bits.
-func adam[F mat.Float](w, g, m, v []F, c, step, sq, b1, b2, eps, wd F) {
+func adam[F mat.Float](w, g, m, v []F, clearG bool, c, step, sq, b1, b2, eps, wd F) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	if w32, ok := any(w).([]float32); ok {
 		k := [9]float32{float32(step), float32(sq), float32(b1), float32(1 - b1),
 			float32(b2), float32(1 - b2), float32(eps), float32(wd), float32(c)}
-		n := adamF32(w32, any(g).([]float32), any(m).([]float32), any(v).([]float32), &k)
+		n := adamF32(w32, any(g).([]float32), any(m).([]float32), any(v).([]float32), clearG, &k)
 		w, g, m, v = w[n:], g[n:], m[n:], v[n:]
 	}
 	adamScalar(w, g, m, v, c, step, sq, b1, b2, eps, wd)
+	if clearG {
+		clear(g[:len(w)])
+	}
 }
 
 // adamScalar is adam one element at a time. F(g·c) is rounded on its own

@@ -1,16 +1,19 @@
 #include "textflag.h"
 
-// func adamF32AVX(w, g, m, v []float32, c *[9]float32)
+// func adamF32AVX(w, g, m, v []float32, clear bool, c *[9]float32)
 // c: step, sq, b1, 1-b1, b2, 1-b2, eps, wd, gradient scale. len(w) is a multiple of 8;
 // g, m and v are at least as long. The operations are adam's, one IEEE
 // single-precision operation each (no FMA), so the bits are the same.
-TEXT ·adamF32AVX(SB), NOSPLIT, $0-104
+// With clear, g is zeroed as it is read.
+TEXT ·adamF32AVX(SB), NOSPLIT, $0-112
 	MOVQ w_base+0(FP), DI
 	MOVQ w_len+8(FP), CX
 	MOVQ g_base+24(FP), SI
 	MOVQ m_base+48(FP), R8
 	MOVQ v_base+72(FP), R9
-	MOVQ c+96(FP), AX
+	MOVBQZX clear+96(FP), R10
+	MOVQ c+104(FP), AX
+	VXORPS Y7, Y7, Y7
 	VBROADCASTSS 0(AX), Y8
 	VBROADCASTSS 4(AX), Y9
 	VBROADCASTSS 8(AX), Y10
@@ -28,6 +31,11 @@ loop:
 	VMULPS  Y15, Y0, Y1     // wd·w
 	VMOVUPS (SI), Y5
 	VMULPS  Y6, Y5, Y5      // g·scale, rounded alone
+	TESTQ   R10, R10
+	JZ      kept
+	VMOVUPS Y7, (SI)        // clear g
+
+kept:
 	VADDPS  Y1, Y5, Y1      // gi = g·scale + wd·w
 	VMOVUPS (R8), Y5
 	VMULPS  Y5, Y10, Y2     // b1·m

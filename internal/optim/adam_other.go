@@ -2,4 +2,4 @@
 
 package optim
 
-func adamF32(w, g, m, v []float32, c *[9]float32) int { return 0 }
+func adamF32(w, g, m, v []float32, clear bool, c *[9]float32) int { return 0 }

@@ -55,10 +55,17 @@ func TestAdamKernelMatchesScalar(t *testing.T) {
 		if n%2 == 1 {
 			c = 0.37 // a clipping factor
 		}
-		adam(w, g, m, v, c, step, sq, b1, b2, eps, wd)
+		g2 := slices.Clone(g)
 		adamScalar(w2, g, m2, v2, c, step, sq, b1, b2, eps, wd)
+		adam(w, g2, m, v, n%3 == 0, c, step, sq, b1, b2, eps, wd)
 		if !slices.Equal(w, w2) || !slices.Equal(m, m2) || !slices.Equal(v, v2) {
 			t.Fatalf("n %d: kernel and scalar differ", n)
+		}
+		if n%3 == 0 && slices.ContainsFunc(g2, func(x float32) bool { return x != 0 }) {
+			t.Fatalf("n %d: g not cleared", n)
+		}
+		if n%3 != 0 && !slices.Equal(g, g2) {
+			t.Fatalf("n %d: g changed", n)
 		}
 	}
 }
@@ -108,10 +115,10 @@ func TestReduceNormMatchesPasses(t *testing.T) {
 
 // TestStepScaledMatchesClipThenStep: clipping inside the update (ClipScale
 // and StepScaled) gives the bits of ClipGradNorm followed by Step, for Adam
-// and SGD, with and without clipping.
+// and SGD, with and without clipping; with clear it leaves g zeroed.
 func TestStepScaledMatchesClipThenStep(t *testing.T) {
 	n := 3*Chunk + 5
-	for _, maxNorm := range []float64{0, 1, 1e6} {
+	for k, maxNorm := range []float64{0, 1, 1e6} {
 		for _, name := range []string{"adam", "sgd"} {
 			mk := func() Optimizer[float32] {
 				if name == "adam" {
@@ -132,7 +139,10 @@ func TestStepScaledMatchesClipThenStep(t *testing.T) {
 				}
 				g2 := slices.Clone(g)
 				n2 := GradNorm(g2)
-				b.(Scaled[float32]).StepScaled(w2, g2, 1e-2, ClipScale[float32](n2, maxNorm))
+				b.(Scaled[float32]).StepScaled(w2, g2, 1e-2, ClipScale[float32](n2, maxNorm), k != 0)
+				if k != 0 && slices.ContainsFunc(g2, func(x float32) bool { return x != 0 }) {
+					t.Fatalf("%s, max norm %v: g not cleared", name, maxNorm)
+				}
 				ClipGradNorm(g, maxNorm)
 				a.Step(w1, g, 1e-2)
 			}

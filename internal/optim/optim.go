@@ -73,11 +73,13 @@ func sumSquares[F mat.Float](x []F) float64 {
 }
 
 // Scaled is an Optimizer that can apply clipping itself: StepScaled(w, g,
-// lr, c) updates w exactly as Step(w, g', lr) would with g' = F(g·c) (one
-// rounding per element, what ClipGradNorm leaves in g), without writing g.
-// The trainer passes ClipScale's factor, saving a pass over g.
+// lr, c, …) updates w exactly as Step(w, g', lr) would with g' = F(g·c)
+// (one rounding per element, what ClipGradNorm leaves in g), without a
+// pass that scales g. With clear it also leaves g zeroed, each element as
+// it is read, so the next backward can add into it without a zeroing
+// pass; without, g is left as it was. The trainer passes ClipScale's factor.
 type Scaled[F mat.Float] interface {
-	StepScaled(w, g []F, lr float64, c F)
+	StepScaled(w, g []F, lr float64, c F, clear bool)
 }
 
 // ClipScale returns the factor ClipGradNorm multiplies gradients of norm n

@@ -26,10 +26,13 @@ func NewSGD[F mat.Float](n int, momentum, weightDecay float64) *SGD[F] {
 }
 
 // Step implements Optimizer.
-func (o *SGD[F]) Step(w, g []F, lr float64) { o.StepScaled(w, g, lr, 1) }
+func (o *SGD[F]) Step(w, g []F, lr float64) { o.StepScaled(w, g, lr, 1, false) }
 
 // StepScaled implements Scaled: the update reads each gradient as F(g·c).
-func (o *SGD[F]) StepScaled(w, g []F, lr float64, c F) {
+func (o *SGD[F]) StepScaled(w, g []F, lr float64, c F, clearG bool) {
+	if clearG {
+		defer clear(g)
+	}
 	o.t++
 	wd, mu, a := F(o.WeightDecay), F(o.Momentum), F(lr)
 	if o.v == nil {
