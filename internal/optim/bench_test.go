@@ -25,3 +25,16 @@ func BenchmarkAdamClear20M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReduceNorm20M: one replica's 20M gradients added into the
+// master's, cleared, and the norm of the sum (2-thread training's reduce).
+func BenchmarkReduceNorm20M(b *testing.B) {
+	n := 20 << 20
+	d, s := make([]float32, n), make([]float32, n)
+	for i := range d {
+		d[i], s[i] = 1e-3, 2e-3
+	}
+	for b.Loop() {
+		ReduceNorm(d, [][]float32{s})
+	}
+}

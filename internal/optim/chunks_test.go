@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -149,6 +150,36 @@ func TestStepScaledMatchesClipThenStep(t *testing.T) {
 			if !slices.Equal(w1, w2) {
 				t.Fatalf("%s, max norm %v: weights differ", name, maxNorm)
 			}
+		}
+	}
+}
+
+// TestSquaresKernelMatchesScalar: the AVX sums of squares (alone and fused
+// with the reduce) give the scalar loop's bits, on lengths around their
+// 8-lane width.
+func TestSquaresKernelMatchesScalar(t *testing.T) {
+	for _, n := range []int{1, 7, 8, 9, 15, 63, 64, 65, 1000, 1003} {
+		rng := rand.New(rand.NewPCG(uint64(n), 9))
+		d, s := make([]float32, n), make([]float32, n)
+		for i := range d {
+			d[i] = float32(rng.NormFloat64() * math.Exp(8*rng.NormFloat64()))
+			s[i] = float32(rng.NormFloat64())
+		}
+		var acc [4]float64
+		if got, want := sumSquares(d), sumSquaresFrom(d, &acc); got != want {
+			t.Fatalf("n %d: sumSquares %v, scalar %v", n, got, want)
+		}
+		want := slices.Clone(d)
+		for i := range want {
+			want[i] += s[i]
+		}
+		acc = [4]float64{}
+		wantSq := sumSquaresFrom(want, &acc)
+		if got := addClearSquares(d, s); got != wantSq || !slices.Equal(d, want) {
+			t.Fatalf("n %d: addClearSquares %v, scalar %v; sums equal: %v", n, got, wantSq, slices.Equal(d, want))
+		}
+		if slices.ContainsFunc(s, func(x float32) bool { return x != 0 }) {
+			t.Fatalf("n %d: source not cleared", n)
 		}
 	}
 }

@@ -55,9 +55,23 @@ func GradNorm[F mat.Float](g []F) float64 {
 	return math.Sqrt(s)
 }
 
-// sumSquares returns Σ x[i]² in float64, in four interleaved running sums.
+// sumSquares returns Σ x[i]² in float64, in four interleaved running sums
+// (x[i]² into the sum i mod 4, the remainder past the last four into the
+// first), added as (s0 + s1) + (s2 + s3). Float32 runs an AVX kernel whose
+// four lanes are those sums (sqF32), so the same bits.
 func sumSquares[F mat.Float](x []F) float64 {
-	var s0, s1, s2, s3 float64
+	var acc [4]float64
+	i := 0
+	if x32, ok := any(x).([]float32); ok {
+		i = sqF32(x32, &acc)
+	}
+	return sumSquaresFrom(x[i:], &acc)
+}
+
+// sumSquaresFrom continues sumSquares' running sums acc over x (whose
+// first element is one of index ≡ 0 mod 4) and returns their total.
+func sumSquaresFrom[F mat.Float](x []F, acc *[4]float64) float64 {
+	s0, s1, s2, s3 := acc[0], acc[1], acc[2], acc[3]
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		a, b, c, d := float64(x[i]), float64(x[i+1]), float64(x[i+2]), float64(x[i+3])

@@ -15,8 +15,12 @@ import (
 func ReduceNorm[F mat.Float](dst []F, srcs [][]F) float64 {
 	chunk := func(lo, hi int) float64 {
 		d := dst[lo:hi]
-		for _, src := range srcs {
+		last := len(srcs) - 1
+		for k, src := range srcs {
 			s := src[lo:hi:hi][:len(d)]
+			if k == last {
+				return addClearSquares(d, s)
+			}
 			for j := range d {
 				d[j] += s[j]
 			}
@@ -37,4 +41,20 @@ func ReduceNorm[F mat.Float](dst []F, srcs [][]F) float64 {
 		s += v
 	}
 	return math.Sqrt(s)
+}
+
+// addClearSquares adds s into d, clears s and returns sumSquares(d), in one
+// pass where the float32 kernel runs (addClearSqF32: the same operations).
+func addClearSquares[F mat.Float](d, s []F) float64 {
+	var acc [4]float64
+	i := 0
+	if d32, ok := any(d).([]float32); ok {
+		i = addClearSqF32(d32, any(s).([]float32), &acc)
+	}
+	d, s = d[i:], s[i:len(d)]
+	for j := range d {
+		d[j] += s[j]
+	}
+	clear(s)
+	return sumSquaresFrom(d, &acc)
 }
