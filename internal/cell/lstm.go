@@ -55,6 +55,8 @@ func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.
 }
 
 // lstmBackward writes dgx (= dgh) and dcPrev. dc may be empty (zero).
+// Float32 rows run an AVX kernel where the CPU has one (lstmBwdF32), with
+// the loop's single-precision operations in its order, so the same bits.
 func lstmBackward[F mat.Float](tr *Trace[F], dh, dc, cPrev, dgx, dcPrev mat.Mat[F]) {
 	H := tr.H.Cols
 	for i := 0; i < dh.Rows; i++ {
@@ -64,7 +66,12 @@ func lstmBackward[F mat.Float](tr *Trace[F], dh, dc, cPrev, dgx, dcPrev mat.Mat[
 		if dc.Rows > 0 {
 			dcr = dc.Row(i)
 		}
-		for j := 0; j < H; j++ {
+		j0 := 0
+		if g32, ok := any(g).([]float32); ok {
+			j0 = lstmBwdF32(g32, any(dx).([]float32), any(tc).([]float32), any(cp).([]float32),
+				any(d).([]float32), any(dcr).([]float32), any(dcp).([]float32), H)
+		}
+		for j := j0; j < H; j++ {
 			ig, fg, gg, og := g[j], g[H+j], g[2*H+j], g[3*H+j]
 			dct := d[j] * og * (1 - tc[j]*tc[j])
 			if dcr != nil {
