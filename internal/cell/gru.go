@@ -48,12 +48,19 @@ func (c *Cell[F]) gruStep(tr *Trace[F], gx, hPrev mat.Mat[F], whh *gemm.Packed[F
 }
 
 // gruBackward writes dgx, dgh and the direct part dh ⊙ z of dhPrev.
+// Float32 rows run an AVX kernel where the CPU has one (gruBwdF32), with
+// the loop's single-precision operations in its order, so the same bits.
 func gruBackward[F mat.Float](tr *Trace[F], dh, hPrev, dgx, dgh, dhPrev mat.Mat[F]) {
 	H := tr.H.Cols
 	for i := 0; i < dh.Rows; i++ {
 		g, ghn, hp, d := tr.Gates.Row(i), tr.Ghn.Row(i), hPrev.Row(i), dh.Row(i)
 		dx, dg, dp := dgx.Row(i), dgh.Row(i), dhPrev.Row(i)
-		for j := 0; j < H; j++ {
+		j0 := 0
+		if g32, ok := any(g).([]float32); ok {
+			j0 = gruBwdF32(g32, any(ghn).([]float32), any(hp).([]float32), any(d).([]float32),
+				any(dx).([]float32), any(dg).([]float32), any(dp).([]float32), H)
+		}
+		for j := j0; j < H; j++ {
 			r, z, n := g[j], g[H+j], g[2*H+j]
 			dn := d[j] * (1 - z) * (1 - n*n)
 			dz := d[j] * (hp[j] - n) * z * (1 - z)
