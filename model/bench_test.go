@@ -2,7 +2,9 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/decoder"
@@ -92,26 +94,72 @@ func benchTrain[F mat.Float](b *testing.B, sh benchShape, kind cell.Kind) {
 }
 
 // TestTrainStepAllocatesNothing: in steady state a training step allocates
-// nothing (tiny shapes; the benchmarks report the same at full size).
+// nothing (tiny shapes; the benchmarks report the same at full size). The
+// wide vocabulary gives more than optim.Chunk parameters, so that on two
+// cores or more clipping and Adam take their parallel path; that tail is
+// measured on its own with GOMAXPROCS ≥ 2, since testing.AllocsPerRun runs
+// on one (and the loss's own scratch pools may miss once goroutines move
+// between Ps).
 func TestTrainStepAllocatesNothing(t *testing.T) {
-	sh := benchShape{"tiny", 8, 8, 16, 50, 4, 6, 7}
-	for _, kind := range cell.Kinds {
-		rng := rand.New(rand.NewPCG(1, 1))
-		m, err := New[float32](torchRef(sh, kind), sh.V, sh.V, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		batch, ws := randomBatch(rng, sh), m.NewWorkspace()
-		opt := optim.NewAdam[float32](len(m.Params().W))
-		drop := rand.New(rand.NewPCG(2, 2))
-		step := func() {
-			m.Params().ZeroGrad()
-			m.Loss(ws, batch, 0.01, Options{Rng: drop, Smoothing: 0.1})
-			opt.Step(m.Params().W, m.Params().G, 1e-3)
-		}
-		step()
-		if n := testing.AllocsPerRun(5, step); n != 0 {
-			t.Errorf("%s: %v allocations per step", kind, n)
+	for _, sh := range []benchShape{{"tiny", 8, 8, 16, 50, 4, 6, 7}, {"wide", 8, 8, 16, 2000, 4, 6, 7}} {
+		for _, kind := range cell.Kinds {
+			rng := rand.New(rand.NewPCG(1, 1))
+			m, err := New[float32](torchRef(sh, kind), sh.V, sh.V, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := m.Params()
+			batch, ws := randomBatch(rng, sh), m.NewWorkspace()
+			opt := optim.NewAdam[float32](len(ps.W))
+			drop := rand.New(rand.NewPCG(2, 2))
+			update := func() {
+				optim.ClipGradNorm(ps.G, 1e-3) // clips: the scaling pass runs
+				opt.Step(ps.W, ps.G, 1e-3)
+			}
+			step := func() {
+				ps.ZeroGrad()
+				m.Loss(ws, batch, 0.01, Options{Rng: drop, Smoothing: 0.1})
+				update()
+			}
+			step()
+			if n := testing.AllocsPerRun(5, step); n != 0 {
+				t.Errorf("%s/%s: %v allocations per step", sh.name, kind, n)
+			}
+			if sh.name != "wide" {
+				continue
+			}
+			prev := runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2))
+			if optim.Serial(len(ps.W)) {
+				t.Fatalf("%s: %d parameters take the serial path", sh.name, len(ps.W))
+			}
+			update()
+			n := parallelAllocs(5, update)
+			runtime.GOMAXPROCS(prev)
+			if n != 0 {
+				t.Errorf("%s/%s: %v allocations per parallel clip and update", sh.name, kind, n)
+			}
 		}
 	}
+}
+
+// parallelAllocs is testing.AllocsPerRun without its GOMAXPROCS(1), which
+// would send every pass down its serial path: the mean number of heap
+// allocations (by any goroutine) per call of f, the least of three rounds
+// of runs calls. Blocking on a channel can allocate a sudog when the
+// runtime's cache of them runs dry (a GC empties the central one) and
+// goroutines migrate between Ps; that is the runtime's bookkeeping, not a
+// per-call allocation, which would show in every round.
+func parallelAllocs(runs int, f func()) float64 {
+	least := math.Inf(1)
+	for range 3 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		before := m.Mallocs
+		for range runs {
+			f()
+		}
+		runtime.ReadMemStats(&m)
+		least = min(least, float64(m.Mallocs-before)/float64(runs))
+	}
+	return least
 }

@@ -17,6 +17,7 @@ type Adam[F mat.Float] struct {
 	WeightDecay       float64 // λ ≥ 0
 	m, v              []F     // first and second moment estimates
 	t                 int64
+	op                adamOp[F] // the parallel pass's op, reused so that a step allocates nothing
 }
 
 // NewAdam returns Adam for n parameters with PyTorch's defaults
@@ -41,9 +42,22 @@ func (o *Adam[F]) StepScaled(w, g []F, lr float64, c F, clear bool) {
 		adam(w, g, o.m, o.v, clear, c, step, sq, b1, b2, eps, wd)
 		return
 	}
-	ForChunks(len(w), func(lo, hi int) {
-		adam(w[lo:hi], g[lo:hi], o.m[lo:hi], o.v[lo:hi], clear, c, step, sq, b1, b2, eps, wd)
-	})
+	o.op = adamOp[F]{w: w, g: g, m: o.m, v: o.v, clear: clear,
+		c: c, step: step, sq: sq, b1: b1, b2: b2, eps: eps, wd: wd}
+	forChunks(len(w), &o.op, false)
+	o.op.w, o.op.g = nil, nil
+}
+
+// adamOp is StepScaled's work on one chunk.
+type adamOp[F mat.Float] struct {
+	w, g, m, v                   []F
+	clear                        bool
+	c, step, sq, b1, b2, eps, wd F
+}
+
+func (o *adamOp[F]) do(lo, hi int) float64 {
+	adam(o.w[lo:hi], o.g[lo:hi], o.m[lo:hi], o.v[lo:hi], o.clear, o.c, o.step, o.sq, o.b1, o.b2, o.eps, o.wd)
+	return 0
 }
 
 // adam updates one chunk, reading the gradients scaled by c (and

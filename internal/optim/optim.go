@@ -37,7 +37,7 @@ type Optimizer[F mat.Float] interface {
 // GradNorm returns the Euclidean norm of g, accumulated in float64: each
 // Chunk's sum of squares (four running sums, added at the end), then the
 // chunks' sums in order, so the result does not depend on the goroutines
-// (ForChunks) that compute it.
+// (forChunks) that compute it. It allocates nothing in steady state.
 func GradNorm[F mat.Float](g []F) float64 {
 	if Serial(len(g)) {
 		s := 0.0
@@ -46,12 +46,11 @@ func GradNorm[F mat.Float](g []F) float64 {
 		}
 		return math.Sqrt(s)
 	}
-	sums := make([]float64, (len(g)+Chunk-1)/Chunk)
-	ForChunks(len(g), func(lo, hi int) { sums[lo/Chunk] = sumSquares(g[lo:hi]) })
-	s := 0.0
-	for _, v := range sums {
-		s += v
-	}
+	sc := getScratch[F]()
+	sc.sq.g = g
+	s := forChunks(len(g), &sc.sq, true)
+	sc.sq.g = nil
+	putScratch(sc)
 	return math.Sqrt(s)
 }
 
@@ -118,9 +117,11 @@ func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
 			scale(g, c)
 			return n
 		}
-		ForChunks(len(g), func(lo, hi int) {
-			scale(g[lo:hi], c)
-		})
+		sc := getScratch[F]()
+		sc.scale.g, sc.scale.c = g, c
+		forChunks(len(g), &sc.scale, false)
+		sc.scale.g = nil
+		putScratch(sc)
 	}
 	return n
 }

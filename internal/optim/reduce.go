@@ -10,37 +10,48 @@ import (
 // clears srcs, and returns the Euclidean norm of the sum: one pass over the
 // slabs instead of a reduce, a norm and a zeroing pass. Each Chunk is
 // summed, squared (GradNorm's arithmetic) and cleared while it is cached,
-// on all cores (ForChunks); the result is GradNorm(dst) after the adds, bit
+// on all cores (forChunks), allocating nothing in steady state; the result is GradNorm(dst) after the adds, bit
 // for bit, whatever the number of cores. Every src must be as long as dst.
 func ReduceNorm[F mat.Float](dst []F, srcs [][]F) float64 {
-	chunk := func(lo, hi int) float64 {
-		d := dst[lo:hi]
-		last := len(srcs) - 1
-		for k, src := range srcs {
-			s := src[lo:hi:hi][:len(d)]
-			if k == last {
-				return addClearSquares(d, s)
-			}
-			for j := range d {
-				d[j] += s[j]
-			}
-			clear(s)
-		}
-		return sumSquares(d)
-	}
-	s := 0.0
 	if Serial(len(dst)) {
+		op := reduceOp[F]{dst: dst, srcs: srcs}
+		s := 0.0
 		for lo := 0; lo < len(dst); lo += Chunk {
-			s += chunk(lo, min(lo+Chunk, len(dst)))
+			s += op.do(lo, min(lo+Chunk, len(dst)))
 		}
 		return math.Sqrt(s)
 	}
-	sums := make([]float64, (len(dst)+Chunk-1)/Chunk)
-	ForChunks(len(dst), func(lo, hi int) { sums[lo/Chunk] = chunk(lo, hi) })
-	for _, v := range sums {
-		s += v
-	}
+	sc := getScratch[F]()
+	op := &sc.red
+	op.dst, op.srcs = dst, append(op.srcs[:0], srcs...) // srcs itself does not escape
+	s := forChunks(len(dst), op, true)
+	clear(op.srcs)
+	op.dst, op.srcs = nil, op.srcs[:0]
+	putScratch(sc)
 	return math.Sqrt(s)
+}
+
+// reduceOp is ReduceNorm's work on one chunk: add the sources into dst in
+// order, clear them, and return the chunk's sum of squares.
+type reduceOp[F mat.Float] struct {
+	dst  []F
+	srcs [][]F
+}
+
+func (o *reduceOp[F]) do(lo, hi int) float64 {
+	d := o.dst[lo:hi]
+	last := len(o.srcs) - 1
+	for k, src := range o.srcs {
+		s := src[lo:hi:hi][:len(d)]
+		if k == last {
+			return addClearSquares(d, s)
+		}
+		for j := range d {
+			d[j] += s[j]
+		}
+		clear(s)
+	}
+	return sumSquares(d)
 }
 
 // addClearSquares adds s into d, clears s and returns sumSquares(d), in one

@@ -1,0 +1,125 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestParallelPassesAllocateNothing: on slabs long enough for the parallel
+// path (4 chunks per core, at least 2 cores), Adam's step (plain and scaled
+// with clear), GradNorm, ClipGradNorm, ReduceNorm and Clear allocate
+// nothing once warm.
+func TestParallelPassesAllocateNothing(t *testing.T) {
+	procs := max(runtime.GOMAXPROCS(0), 2)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	n := 4*Chunk*procs + 17
+	if Serial(n) {
+		t.Fatal("the slab takes the serial path")
+	}
+	rng := rand.New(rand.NewPCG(11, 11))
+	mk := func() []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		return x
+	}
+	w, g, d, s := mk(), mk(), mk(), mk()
+	srcs := [][]float32{s}
+	o := NewAdam[float32](n)
+	o64 := NewAdam[float64](n)
+	w64, g64 := make([]float64, n), make([]float64, n)
+	for i := range g64 {
+		g64[i] = float64(g[i])
+	}
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"Adam.Step", func() { o.Step(w, g, 1e-3) }},
+		{"Adam.StepScaled", func() { o.StepScaled(w, g, 1e-3, 0.5, true) }},
+		{"Adam[float64].Step", func() { o64.Step(w64, g64, 1e-3) }},
+		{"GradNorm", func() { GradNorm(g) }},
+		{"GradNorm[float64]", func() { GradNorm(g64) }},
+		{"ClipGradNorm", func() { ClipGradNorm(g, 1e-3) }}, // clips: the scaling pass runs
+		{"ReduceNorm", func() { ReduceNorm(d, srcs) }},
+		{"Clear", func() { Clear(g) }},
+	} {
+		c.f() // warm-up: workers, pooled jobs and scratch
+		if raceEnabled {
+			continue // the race detector allocates; the passes still run
+		}
+		if a := parallelAllocs(10, c.f); a != 0 {
+			t.Errorf("%s: %v allocations per call", c.name, a)
+		}
+	}
+}
+
+// parallelAllocs is testing.AllocsPerRun without its GOMAXPROCS(1), which
+// would send every pass down its serial path: the mean number of heap
+// allocations (by any goroutine) per call of f, the least of three rounds
+// of runs calls. Blocking on a channel can allocate a sudog when the
+// runtime's cache of them runs dry (a GC empties the central one) and
+// goroutines migrate between Ps; that is the runtime's bookkeeping, not a
+// per-call allocation, which would show in every round.
+func parallelAllocs(runs int, f func()) float64 {
+	least := math.Inf(1)
+	for range 3 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		before := m.Mallocs
+		for range runs {
+			f()
+		}
+		runtime.ReadMemStats(&m)
+		least = min(least, float64(m.Mallocs-before)/float64(runs))
+	}
+	return least
+}
+
+// TestConcurrentCallers: forChunks called from several goroutines at once,
+// and from inside an op, finishes and gives each caller its own results.
+func TestConcurrentCallers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)))
+	n := 9*Chunk + 5
+	rng := rand.New(rand.NewPCG(13, 13))
+	gs := make([][]float32, 6)
+	want := make([]float64, len(gs))
+	for k := range gs {
+		gs[k] = make([]float32, n)
+		for i := range gs[k] {
+			gs[k][i] = float32(rng.NormFloat64())
+		}
+		want[k] = GradNorm(gs[k])
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(gs)*20)
+	for k := range gs {
+		wg.Go(func() {
+			for range 20 {
+				if got := GradNorm(gs[k]); got != want[k] {
+					errs <- fmt.Sprintf("slab %d: norm %v, want %v", k, got, want[k])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	// Nested: each outer chunk runs a parallel pass of its own.
+	var outer, inner atomic.Int64
+	ForChunks(4*Chunk, func(lo, hi int) {
+		outer.Add(1)
+		ForChunks(3*Chunk, func(lo, hi int) { inner.Add(int64(hi - lo)) })
+	})
+	if outer.Load() != 4 || inner.Load() != 4*3*Chunk {
+		t.Fatalf("nested: %d outer chunks, %d inner scalars", outer.Load(), inner.Load())
+	}
+}
