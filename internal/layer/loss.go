@@ -2,7 +2,6 @@ package layer
 
 import (
 	"math"
-	"sync"
 	"unsafe"
 
 	"github.com/s2s-nmt/s2s/internal/gemm"
@@ -137,14 +136,29 @@ const expChunk = 1024
 // chunks32 and chunks64 hold scratch chunks, so that concurrent callers
 // each get one and steady-state calls allocate nothing. (A chunk on the
 // stack would escape: gemm.Exp calls its kernel through a function value.)
-var chunks32, chunks64 sync.Pool
+// They are channel free lists rather than sync.Pools, which the garbage
+// collector empties and which miss when goroutines change processors.
+var (
+	chunks32 = make(chan *[]float32, 64)
+	chunks64 = make(chan *[]float64, 64)
+)
 
 func getChunk[F mat.Float]() *[]F {
-	p := &chunks64
+	var got any
 	if unsafe.Sizeof(F(0)) == 4 {
-		p = &chunks32
+		select {
+		case b := <-chunks32:
+			got = b
+		default:
+		}
+	} else {
+		select {
+		case b := <-chunks64:
+			got = b
+		default:
+		}
 	}
-	if b, ok := p.Get().(*[]F); ok {
+	if b, ok := got.(*[]F); ok {
 		return b
 	}
 	b := make([]F, expChunk)
@@ -152,10 +166,17 @@ func getChunk[F mat.Float]() *[]F {
 }
 
 func putChunk[F mat.Float](b *[]F) {
-	if unsafe.Sizeof(F(0)) == 4 {
-		chunks32.Put(b)
-	} else {
-		chunks64.Put(b)
+	switch b := any(b).(type) {
+	case *[]float32:
+		select {
+		case chunks32 <- b:
+		default:
+		}
+	case *[]float64:
+		select {
+		case chunks64 <- b:
+		default:
+		}
 	}
 }
 
