@@ -3,6 +3,8 @@ package decoder
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
 // TestNoAllocs checks that in steady state (same batch shape) training and
@@ -48,7 +50,7 @@ func TestSampling(t *testing.T) {
 	f.d.Forward(&w, f.enc, f.tgt, Options{Rng: rand.New(rand.NewPCG(1, 2)), SampleProb: 1})
 	for r := tB; r < tT*tB; r++ {
 		// logits now hold log-probs: the argmax is unchanged.
-		if got, want := w.in[r], argmax(w.logits.Row(r-tB)); got != want {
+		if got, want := w.in[r], mat.Argmax(w.logits.Row(r-tB)); got != want {
 			t.Fatalf("row %d fed %d, want the argmax %d", r, got, want)
 		}
 	}

@@ -78,18 +78,7 @@ func DefaultConfig() Config {
 // ("cell", "tie_embeddings", …); callers prefix the section's path.
 // Checks that need the encoder's output width are in ValidateMemory.
 func (c Config) Validate() []error {
-	var errs []error
-	if !c.Cell.Valid() {
-		errs = append(errs, fmt.Errorf("cell: %q is not one of %s", c.Cell, field.OneOf(cell.Kinds)))
-	}
-	for _, f := range []struct {
-		key string
-		v   int
-	}{{"layers", c.Layers}, {"emb", c.Emb}, {"hidden", c.Hidden}} {
-		if f.v < 1 {
-			errs = append(errs, fmt.Errorf("%s: %d must be at least 1", f.key, f.v))
-		}
-	}
+	errs := cell.ValidateStack(c.Cell, c.Layers, c.Emb, c.Hidden)
 	if !c.Attention.Valid() {
 		errs = append(errs, fmt.Errorf("attention: %q is not one of %s", c.Attention, field.OneOf(layer.AttentionKinds)))
 	}

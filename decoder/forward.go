@@ -118,7 +118,7 @@ func (d *Decoder[F]) sample(w *Work[F], t int, opt Options) {
 	prev := w.rows(w.logits, t-1)
 	for b := 0; b < w.B; b++ {
 		if opt.Rng.Float64() < opt.SampleProb {
-			w.in[t*w.B+b] = argmax(prev.Row(b))
+			w.in[t*w.B+b] = mat.Argmax(prev.Row(b))
 		}
 	}
 }
@@ -173,15 +173,4 @@ func attVector[F mat.Float](d *Decoder[F], tr *layer.AttnTrace[F], pre, ctx, q m
 	d.AttVec.ForwardCols(pre, ctx, q.Cols, true)
 	d.AttVec.AddBias(pre)
 	gemm.Tanh(pre.Data, pre.Data)
-}
-
-// argmax returns the index of the largest element (the first on ties).
-func argmax[F mat.Float](x []F) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }

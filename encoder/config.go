@@ -2,7 +2,6 @@ package encoder
 
 import (
 	"fmt"
-	"github.com/s2s-nmt/s2s/internal/field"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
 )
@@ -44,18 +43,7 @@ func (c Config) OutDim() int { return c.Dirs() * c.Hidden }
 // Validate returns one error per invalid field, each naming its key
 // ("cell", "layers", …); callers prefix the path of the section.
 func (c Config) Validate() []error {
-	var errs []error
-	if !c.Cell.Valid() {
-		errs = append(errs, fmt.Errorf("cell: %q is not one of %s", c.Cell, field.OneOf(cell.Kinds)))
-	}
-	for _, f := range []struct {
-		key string
-		v   int
-	}{{"layers", c.Layers}, {"emb", c.Emb}, {"hidden", c.Hidden}} {
-		if f.v < 1 {
-			errs = append(errs, fmt.Errorf("%s: %d must be at least 1", f.key, f.v))
-		}
-	}
+	errs := cell.ValidateStack(c.Cell, c.Layers, c.Emb, c.Hidden)
 	if !(c.Dropout >= 0 && c.Dropout < 1) {
 		errs = append(errs, fmt.Errorf("dropout: %v must be in [0, 1)", c.Dropout))
 	}

@@ -34,7 +34,7 @@ func (m *Seq2Seq[F]) Greedy(ws *Workspace[F], b *Batch, maxLen int) [][]int32 {
 	for step := 0; step <= maxLen && left > 0; step++ {
 		logp := m.Dec.Step(&g.sw, &g.st[1], &g.st[0], g.tokens, &g.mem, g.rows)
 		for i := range g.tokens {
-			y := int32(argmax(logp.Row(i)))
+			y := int32(mat.Argmax(logp.Row(i)))
 			g.tokens[i] = y
 			if done[i] {
 				continue
@@ -48,17 +48,6 @@ func (m *Seq2Seq[F]) Greedy(ws *Workspace[F], b *Batch, maxLen int) [][]int32 {
 		g.st[0], g.st[1] = g.st[1], g.st[0]
 	}
 	return out
-}
-
-// argmax returns the index of the largest element (the first on ties).
-func argmax[F mat.Float](x []F) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // growTo returns s with length n, reallocating only when too small.

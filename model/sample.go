@@ -35,7 +35,7 @@ func (s *Sampler[F]) Draw(logp []F) int32 {
 		panic("model: Sampler.Min leaves no token to draw")
 	}
 	if s.Temperature <= GreedyTemperature {
-		return s.Min + int32(argmax(logp[s.Min:]))
+		return s.Min + int32(mat.Argmax(logp[s.Min:]))
 	}
 	s.ids = s.ids[:0]
 	for id := s.Min; int(id) < len(logp); id++ {

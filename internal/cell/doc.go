@@ -23,6 +23,12 @@
 // and dX with one GEMM each. Every backward adds into parameter gradients.
 package cell
 
+import (
+	"fmt"
+
+	"github.com/s2s-nmt/s2s/internal/field"
+)
+
 // Kind names a cell type. It is a config value: "rnn", "gru" or "lstm".
 type Kind string
 
@@ -55,3 +61,22 @@ func (k Kind) Gates() int {
 
 // HasC reports whether the cell carries a cell state c (LSTM only).
 func (k Kind) HasC() bool { return k == LSTM }
+
+// ValidateStack checks the settings a stack of cells shares in the encoder
+// and decoder sections: the kind and the layers, emb and hidden sizes. It
+// returns one "key: problem" error per invalid value.
+func ValidateStack(kind Kind, layers, emb, hidden int) []error {
+	var errs []error
+	if !kind.Valid() {
+		errs = append(errs, fmt.Errorf("cell: %q is not one of %s", kind, field.OneOf(Kinds)))
+	}
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"layers", layers}, {"emb", emb}, {"hidden", hidden}} {
+		if f.v < 1 {
+			errs = append(errs, fmt.Errorf("%s: %d must be at least 1", f.key, f.v))
+		}
+	}
+	return errs
+}

@@ -65,3 +65,15 @@ func Mul[F Float](dst Mat[F], a Mat[F], tA bool, b Mat[F], tB bool, alpha, beta 
 	}
 	gemm.Gemm(tA, tB, m, n, k, alpha, a.Data, max(a.Cols, 1), b.Data, max(b.Cols, 1), beta, dst.Data, max(dst.Cols, 1))
 }
+
+// Argmax returns the index of the largest element of x (the first on
+// ties); 0 for an empty x.
+func Argmax[F Float](x []F) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
