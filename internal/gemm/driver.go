@@ -27,6 +27,7 @@ type config[F Float] struct {
 	tbB        int
 	transA     func(dst *F, src *F, lds int) // packs mr rows of tkA steps of k, or nil
 	tkA        int
+	gatherA    func(dst, src *F, lds, n int) // packs a full micro-panel of op(A) = Aᵀ, or nil
 	// narrow[i] is kern on an mr×(i+1)·narrowW tile, for the last strip of
 	// C when it is that wide (the same per-lane operations, so the same
 	// bits as the full tile); nil entries or none: the strip goes to edge.
@@ -134,7 +135,7 @@ func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(ws.a, mr, cf.transA, cf.tkA, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
+				packA(ws.a, mr, cf.transA, cf.tkA, cf.gatherA, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					var bp *F
@@ -245,7 +246,7 @@ func packedWidth[F Float](cf *config[F], n int) int { return (n + cf.nr - 1) / c
 
 // directMaxM is the most rows of C for which op(B), when stored k×n, is
 // read in place rather than packed.
-var directMaxM = 128
+var directMaxM = 256
 
 // minParallelMACs is the smallest m·n·k worth a second goroutine: 2M
 // multiply-adds take ~10 µs on one core, a hand-off a few µs. (A variable

@@ -43,6 +43,12 @@ func transF32x8x16(dst *float32, src *float32, lds int)
 //go:noescape
 func transF64x8(dst *float64, ldd int, src *float64, lds int)
 
+// gatherF32x8 packs n steps of k of an 8-row micro-panel of op(A) = Aᵀ:
+// dst[p·8 + r] = src[p·lds + r] (see pack_amd64.s).
+//
+//go:noescape
+func gatherF32x8(dst *float32, src *float32, lds int, n int)
+
 // transF64A packs 8 rows of 8 steps of k into an 8-row micro-panel.
 func transF64A(dst, src *float64, lds int) { transF64x8(dst, 8, src, lds) }
 
@@ -56,7 +62,7 @@ var (
 // never a function of the shape or the thread count.
 var (
 	f32AVX512 = &config[float32]{name: "avx512", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernF32AVX512,
-		transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16,
+		transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16, gatherA: gatherF32x8,
 		narrow: []func(int, *float32, *float32, int, *float32, int, float32, float32){kernF32AVX512x16, kernF32AVX512x32}, narrowW: 16}
 	f64AVX512 = &config[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 128, nc: 1536, kern: kernF64AVX512,
 		transB: transF64x8, tbB: 8, transA: transF64A, tkA: 8}

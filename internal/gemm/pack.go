@@ -7,14 +7,21 @@ package gemm
 // packA packs the mb×kb block of op(A) starting at (i0, p0) into dst as
 // ⌈mb/mr⌉ micro-panels; panel s holds, for each p in [0, kb), the mr values
 // op(A)[i0+s·mr+r, p0+p] (0 past row mb). tr, when not nil, packs a full
-// micro-panel tk steps of k at a time (for op(A) = A).
-func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tk int, tA bool, mb, kb int, a []F, lda, i0, p0 int) {
+// micro-panel tk steps of k at a time (for op(A) = A); gather, when not nil,
+// packs a full micro-panel of op(A) = Aᵀ (mr consecutive values from each of
+// kb rows of A).
+func packA[F Float](dst []F, mr int, tr func(dst *F, src *F, lds int), tk int, gather func(dst, src *F, lds, n int), tA bool, mb, kb int, a []F, lda, i0, p0 int) {
 	for s := 0; s*mr < mb; s++ {
 		rows := min(mr, mb-s*mr)
 		panel := dst[s*mr*kb : (s+1)*mr*kb]
 		if tA {
 			// op(A)[i, p] = a[p·lda + i]: each p is a contiguous run of rows.
 			base := p0*lda + i0 + s*mr
+			if rows == mr && gather != nil && kb > 0 {
+				_ = a[base+(kb-1)*lda+mr-1] // the last element it reads
+				gather(&panel[0], &a[base], lda, kb)
+				continue
+			}
 			if rows == mr { // a loop of mr beats a call to memmove
 				for p := range kb {
 					d := panel[p*mr : p*mr+mr]
