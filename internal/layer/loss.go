@@ -69,6 +69,11 @@ func (l NLL[F]) BackwardCols(d, lp mat.Mat[F], tgt []int, scale float64, c0, c1 
 	off := F(scale * l.Smoothing / float64(lp.Cols))
 	for i, y := range tgt {
 		dr, lr := d.Row(i)[c0:c1], lp.Row(i)[c0:c1]
+		// The rows of a block of columns lie far apart, too far for the
+		// hardware to fetch ahead: ask for the one after next.
+		if i+2 < lp.Rows {
+			prefetch(lp.Row(i + 2)[c0:c1])
+		}
 		if y == l.Pad {
 			clear(dr)
 			continue
@@ -78,6 +83,13 @@ func (l NLL[F]) BackwardCols(d, lp mat.Mat[F], tgt []int, scale float64, c0, c1 
 		if y >= c0 && y < c1 {
 			dr[y-c0] -= s * F(1-l.Smoothing)
 		}
+	}
+}
+
+// prefetch asks for x's cache lines (float32 only).
+func prefetch[F mat.Float](x []F) {
+	if x32, ok := any(x).([]float32); ok {
+		prefetchF32(x32)
 	}
 }
 
