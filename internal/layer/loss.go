@@ -110,6 +110,11 @@ func logSoftmax[F mat.Float](x, buf []F) {
 	}
 	m := rowMax(x)
 	var sum float64
+	if x32, ok := any(x).([]float32); ok && hasAVX512 {
+		sum = expSumF32AVX512(x32, float32(m))
+		shift(x, x, m+F(math.Log(sum)))
+		return
+	}
 	for i := 0; i < len(x); i += len(buf) {
 		b := buf[:min(len(buf), len(x)-i)]
 		shift(b, x[i:i+len(b)], m)

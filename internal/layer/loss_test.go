@@ -2,6 +2,7 @@ package layer
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -71,6 +72,33 @@ func TestRowMax(t *testing.T) {
 			if got := rowMax(x); got != 3 || rowMaxScalar(x) != 3 {
 				t.Fatalf("n %d, max at %d: rowMax %v, scalar %v", n, at, got, rowMaxScalar(x))
 			}
+		}
+	}
+}
+
+// TestLogSoftmaxFloat32 checks float32 LogSoftmax (the vector kernels
+// where the CPU has them) against float64 on awkward lengths, with values
+// spread wide enough that some exponentials underflow.
+func TestLogSoftmaxFloat32(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 7, 15, 16, 17, 31, 32, 33, 63, 65, 257, 1000, 16000} {
+		x32 := make([]float32, n)
+		x64 := make([]float64, n)
+		for i := range x32 {
+			x32[i] = float32(r.NormFloat64() * 20)
+			x64[i] = float64(x32[i])
+		}
+		LogSoftmax(x32)
+		LogSoftmax(x64)
+		var total float64
+		for i := range x32 {
+			if d := math.Abs(float64(x32[i]) - x64[i]); d > 1e-5*(1+math.Abs(x64[i])) {
+				t.Fatalf("n=%d: log-softmax[%d] = %v, float64 gives %v", n, i, x32[i], x64[i])
+			}
+			total += math.Exp(float64(x32[i]))
+		}
+		if math.Abs(total-1) > 1e-5 {
+			t.Fatalf("n=%d: probabilities sum to %v", n, total)
 		}
 	}
 }
