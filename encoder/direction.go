@@ -95,7 +95,7 @@ func (e *Encoder[F]) recurrentGrad(w *Work[F], dw *dirWork[F], d int, c *cell.Ce
 	if N > B {
 		c.RecurrentGrad(rest, prev)
 	}
-	c.RecurrentGrad(first, w.zero)
+	c.RecurrentGradZero(first)
 }
 
 // outRow returns the slice of layer l's output that direction d writes for

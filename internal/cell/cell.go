@@ -171,6 +171,13 @@ func (c *Cell[F]) RecurrentGrad(dgh, hPrev mat.Mat[F]) {
 	addColSums(c.Bhh.G.Data, dgh)
 }
 
+// RecurrentGradZero is RecurrentGrad for steps that started from the zero
+// state: dghᵀ·0 adds nothing to dW_hh, so only db_hh gains dgh's column
+// sums.
+func (c *Cell[F]) RecurrentGradZero(dgh mat.Mat[F]) {
+	addColSums(c.Bhh.G.Data, dgh)
+}
+
 // Trace is what one Step records for its backward: the new state and the
 // gate activations. Traces are owned by the caller, one per time step, and
 // reused across batches of the same shape.
@@ -230,10 +237,5 @@ func fillRows[F mat.Float](m mat.Mat[F], row []F) {
 
 // addColSums adds the column sums of m into dst (len m.Cols).
 func addColSums[F mat.Float](dst []F, m mat.Mat[F]) {
-	dst = dst[:m.Cols]
-	for i := 0; i < m.Rows; i++ {
-		for j, v := range m.Row(i) {
-			dst[j] += v
-		}
-	}
+	gemm.AddColSums(dst, m.Data, m.Rows, m.Cols, m.Cols)
 }

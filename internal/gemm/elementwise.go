@@ -32,3 +32,26 @@ func apply[F Float](dst, src []F, vec32 func(dst, src *float32, n int), f func(f
 		dst[i] = F(f(float64(x)))
 	}
 }
+
+// AddColSums adds into dst[j] the sums of column j of the rows×cols matrix
+// m (row stride ld), for j < cols: dst[j] + m[0][j] + m[1][j] + …, added in
+// row order, as the plain loop does, so the bits do not depend on the
+// kernel. float32 runs 16 columns a lane with AVX-512. It panics if dst or
+// m is too short.
+func AddColSums[F Float](dst, m []F, rows, cols, ld int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	dst = dst[:cols]
+	_ = m[(rows-1)*ld+cols-1]
+	j := 0
+	if d32, ok := any(dst).([]float32); ok {
+		j = colSums32(d32, any(m).([]float32), rows, cols, ld)
+	}
+	for i := range rows {
+		row := m[i*ld+j : i*ld+cols]
+		for c, v := range row {
+			dst[j+c] += v
+		}
+	}
+}

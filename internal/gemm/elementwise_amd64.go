@@ -25,3 +25,17 @@ func pick(f func(dst, src *float32, n int)) func(dst, src *float32, n int) {
 	}
 	return nil
 }
+
+//go:noescape
+func colSumsF32AVX512(dst *float32, m *float32, rows, cols, ld int)
+
+// colSums32 adds the column sums of the first cols&^15 columns and returns
+// how many it did (0 without AVX-512).
+func colSums32(dst, m []float32, rows, cols, ld int) int {
+	n := cols &^ 15
+	if !hasAVX512 || n == 0 || rows == 0 {
+		return 0
+	}
+	colSumsF32AVX512(&dst[0], &m[0], rows, n, ld)
+	return n
+}

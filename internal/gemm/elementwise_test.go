@@ -91,3 +91,34 @@ func BenchmarkElementwise(b *testing.B) {
 		})
 	}
 }
+
+// TestAddColSums checks the vector column sums against the plain loop, bit
+// for bit, on awkward shapes with a row stride wider than the matrix.
+func TestAddColSums(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, rows := range []int{1, 2, 7, 33} {
+		for _, cols := range []int{1, 15, 16, 17, 63, 64, 65, 100, 1024} {
+			ld := cols + 3
+			m := make([]float32, rows*ld)
+			for i := range m {
+				m[i] = float32(r.NormFloat64())
+			}
+			got, want := make([]float32, cols), make([]float32, cols)
+			for j := range got {
+				got[j] = float32(r.NormFloat64())
+				want[j] = got[j]
+			}
+			AddColSums(got, m, rows, cols, ld)
+			for i := range rows {
+				for j := range cols {
+					want[j] += m[i*ld+j]
+				}
+			}
+			for j := range want {
+				if got[j] != want[j] {
+					t.Fatalf("rows %d cols %d: column %d sums to %v, the loop gives %v", rows, cols, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}

@@ -93,12 +93,7 @@ func (l Linear[F]) BackwardOut(dx, dy, x mat.Mat[F], o0, o1 int) {
 		gemm.Gemm(false, false, n, in, out, 1, dy.Data[o0:], dy.Cols, w.Data[o0*in:], in, 1, dx.Data, in)
 	}
 	if l.B != nil {
-		db := l.B.G.Data[o0:o1]
-		for i := range n {
-			for j, v := range dy.Row(i)[o0:o1] {
-				db[j] += v
-			}
-		}
+		gemm.AddColSums(l.B.G.Data[o0:o1], dy.Data[o0:], n, out, dy.Cols)
 	}
 }
 
@@ -145,10 +140,5 @@ func (l Linear[F]) BiasBackward(dy mat.Mat[F]) {
 	if l.B == nil {
 		return
 	}
-	db := l.B.G.Data
-	for i := 0; i < dy.Rows; i++ {
-		for j, v := range dy.Row(i) {
-			db[j] += v
-		}
-	}
+	gemm.AddColSums(l.B.G.Data, dy.Data, dy.Rows, dy.Cols, dy.Cols)
 }
