@@ -162,8 +162,12 @@ func addTo[F mat.Float](y, x []F) {
 
 // outBlock is how many vocabulary columns outputBackward handles at a time:
 // a multiple of the GEMM's k blocks (256), so dx sums in the same order as
-// one product over all V; (T·B, outBlock) of gradient stays in cache.
-const outBlock = 1024
+// one product over all V whatever the block (the bits do not depend on it);
+// (T·B, outBlock) of gradient stays in cache, and with 256 the dW product
+// reads x in place rather than packing it for every block. Measured on the
+// base shape, 2 threads: 256 trains 2.8% faster than 1024 or 512; 1 thread
+// is the same within the noise.
+const outBlock = 256
 
 // outputBackward turns the log-probabilities into their gradient and runs
 // the output layer's backward (into datt and dW_o), a block of vocabulary
