@@ -17,6 +17,28 @@ func Tanh[F Float](dst, src []F) { apply(dst, src, vecTanh32, math.Tanh) }
 // Sigmoid sets dst[i] = 1/(1 + e^(−src[i])), as Exp does.
 func Sigmoid[F Float](dst, src []F) { apply(dst, src, vecSigmoid32, sigmoid64) }
 
+// SumExp returns Σ exp(x[i] − m) in float64: the normaliser of a
+// log-softmax with m the row's maximum. float32 runs in one AVX-512 pass,
+// without storing the exponentials (x − m, then Exp's exp, widened and
+// summed in two 8-lane float64 sums folded in a fixed order); other cases
+// add F(math.Exp(x − m)) in index order. Either way the result depends only
+// on x and m.
+func SumExp[F Float](x []F, m F) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	if unsafe.Sizeof(x[0]) == 4 {
+		if s, ok := sumExp32(as[float32](x), float32(m)); ok {
+			return s
+		}
+	}
+	var s float64
+	for _, v := range x {
+		s += float64(F(math.Exp(float64(v - m))))
+	}
+	return s
+}
+
 func sigmoid64(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func apply[F Float](dst, src []F, vec32 func(dst, src *float32, n int), f func(float64) float64) {

@@ -39,3 +39,14 @@ func colSums32(dst, m []float32, rows, cols, ld int) int {
 	colSumsF32AVX512(&dst[0], &m[0], rows, n, ld)
 	return n
 }
+
+//go:noescape
+func sumExpF32AVX512(x *float32, n int, m float32) float64
+
+// sumExp32 is SumExp's float32 kernel; ok is false without AVX-512.
+func sumExp32(x []float32, m float32) (s float64, ok bool) {
+	if !hasAVX512 {
+		return 0, false
+	}
+	return sumExpF32AVX512(&x[0], len(x), m), true
+}

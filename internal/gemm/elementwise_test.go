@@ -122,3 +122,35 @@ func TestAddColSums(t *testing.T) {
 		}
 	}
 }
+
+// TestSumExp checks SumExp against float64 sums on awkward lengths
+// (partial vectors), with values spread wide enough that some exponentials
+// underflow to zero.
+func TestSumExp(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 2, 15, 16, 17, 31, 33, 100, 16000} {
+		x32 := make([]float32, n)
+		var m float32 = -1e30
+		for i := range x32 {
+			x32[i] = float32(r.NormFloat64() * 30)
+			m = max(m, x32[i])
+		}
+		var want float64
+		for _, v := range x32 {
+			want += math.Exp(float64(v - m))
+		}
+		if got := SumExp(x32, m); math.Abs(got-want) > 1e-6*want {
+			t.Errorf("float32 n=%d: SumExp = %v, float64 sum %v", n, got, want)
+		}
+		x64 := make([]float64, n)
+		for i, v := range x32 {
+			x64[i] = float64(v)
+		}
+		if got := SumExp(x64, float64(m)); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("float64 n=%d: SumExp = %v, want %v", n, got, want)
+		}
+	}
+	if got := SumExp([]float32{}, 0); got != 0 {
+		t.Errorf("empty: %v", got)
+	}
+}

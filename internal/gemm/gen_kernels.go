@@ -349,6 +349,75 @@ func genElementwise(w *strings.Builder) {
 		p("VZEROUPPER")
 		p("RET")
 	}
+	genSumExp(w, p, exp)
+}
+
+// genSumExp writes sumExpF32AVX512(x *float32, n int, m float32) float64:
+// Σ exp(x[i] − m), the log-softmax's normaliser, in one pass without storing
+// the exponentials: x − m, exp as expF32AVX512 computes it, each group of 16
+// widened to float64 and added into two 8-lane sums (elements 0–7 and 8–15;
+// a partial last group is zeroed after the exp), which are then added and
+// folded in a fixed order. The order depends only on n.
+func genSumExp(w *strings.Builder, p func(string, ...any), exp func()) {
+	const name = "sumExpF32AVX512"
+	fmt.Fprintf(w, "\n// func %s(x *float32, n int, m float32) float64\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
+	p("MOVQ x+0(FP), SI")
+	p("MOVQ n+8(FP), CX")
+	p("VBROADCASTSS m+16(FP), Z29")
+	for _, c := range f32Consts {
+		if c.reg > 19 { // exp's constants only
+			continue
+		}
+		bits := c.raw
+		if c.v != 0 {
+			bits = math.Float32bits(float32(c.v))
+		}
+		p("MOVL $0x%08x, AX", bits)
+		p("VPBROADCASTD AX, Z%d", c.reg)
+	}
+	p("VPXORQ Z30, Z30, Z30")
+	p("VPXORQ Z31, Z31, Z31")
+	add := func() {
+		p("VCVTPS2PD Y0, Z4")
+		p("VEXTRACTF64X4 $1, Z0, Y5")
+		p("VCVTPS2PD Y5, Z5")
+		p("VADDPD Z4, Z30, Z30")
+		p("VADDPD Z5, Z31, Z31")
+	}
+	fmt.Fprintf(w, "%s_loop:\n", name)
+	p("CMPQ CX, $16")
+	p("JLT %s_tail", name)
+	p("VMOVUPS (SI), Z0")
+	p("VSUBPS Z29, Z0, Z0")
+	exp()
+	add()
+	p("ADDQ $64, SI")
+	p("SUBQ $16, CX")
+	p("JMP %s_loop", name)
+	fmt.Fprintf(w, "%s_tail:\n", name)
+	p("TESTQ CX, CX")
+	p("JEQ %s_done", name)
+	p("MOVL $1, AX")
+	p("SHLL CX, AX")
+	p("DECL AX")
+	p("KMOVW AX, K1")
+	p("VMOVUPS.Z (SI), K1, Z0")
+	p("VSUBPS Z29, Z0, Z0")
+	exp()
+	p("VMOVAPS.Z Z0, K1, Z0")
+	add()
+	fmt.Fprintf(w, "%s_done:\n", name)
+	p("VADDPD Z31, Z30, Z30")
+	p("VEXTRACTF64X4 $1, Z30, Y1")
+	p("VADDPD Y1, Y30, Y0")
+	p("VEXTRACTF128 $1, Y0, X1")
+	p("VADDPD X1, X0, X0")
+	p("VUNPCKHPD X0, X0, X1")
+	p("VADDSD X1, X0, X0")
+	p("VZEROUPPER")
+	p("MOVSD X0, ret+24(FP)")
+	p("RET")
 }
 
 // genTranspose8 writes transF32x8x16, which packs 8 rows of 16 float32 into

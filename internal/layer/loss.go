@@ -2,7 +2,6 @@ package layer
 
 import (
 	"math"
-	"unsafe"
 
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -26,11 +25,9 @@ func (l NLL[F]) Forward(logits mat.Mat[F], tgt []int) (loss float64, n int) {
 	if len(tgt) != logits.Rows {
 		panic("layer: NLL.Forward shape mismatch")
 	}
-	buf := getChunk[F]()
-	defer putChunk(buf)
 	for i, y := range tgt {
 		row := logits.Row(i)
-		logSoftmax(row, *buf)
+		LogSoftmax(row)
 		if y == l.Pad {
 			continue
 		}
@@ -93,36 +90,15 @@ func prefetch[F mat.Float](x []F) {
 	}
 }
 
-// LogSoftmax replaces x with log-softmax(x), stably: the maximum is
-// subtracted, the exponentials are vectorised (gemm.Exp) and summed in
-// float64.
+// LogSoftmax replaces x with log-softmax(x), stably: the maximum m is
+// subtracted and Σ exp(x − m) is summed in float64 (gemm.SumExp, one
+// vector pass for float32).
 func LogSoftmax[F mat.Float](x []F) {
-	buf := getChunk[F]()
-	logSoftmax(x, *buf)
-	putChunk(buf)
-}
-
-// logSoftmax is LogSoftmax with buf as scratch for the exponentials, a
-// chunk at a time.
-func logSoftmax[F mat.Float](x, buf []F) {
 	if len(x) == 0 {
 		return
 	}
 	m := rowMax(x)
-	var sum float64
-	if x32, ok := any(x).([]float32); ok && hasAVX512 {
-		sum = expSumF32AVX512(x32, float32(m))
-		shift(x, x, m+F(math.Log(sum)))
-		return
-	}
-	for i := 0; i < len(x); i += len(buf) {
-		b := buf[:min(len(buf), len(x)-i)]
-		shift(b, x[i:i+len(b)], m)
-		gemm.Exp(b, b)
-		sum += sum4(b)
-	}
-	z := m + F(math.Log(sum))
-	shift(x, x, z)
+	shift(x, x, m+F(math.Log(gemm.SumExp(x, m))))
 }
 
 // shift sets dst[i] = x[i] − c.
@@ -143,57 +119,6 @@ func affine[F mat.Float](dst, x []F, a, c F) {
 	}
 	for ; i < len(x); i++ {
 		dst[i] = a*x[i] - c
-	}
-}
-
-// expChunk is the length of the scratch logSoftmax computes exponentials
-// in: long enough to amortise a call, short enough to stay in L1.
-const expChunk = 1024
-
-// chunks32 and chunks64 hold scratch chunks, so that concurrent callers
-// each get one and steady-state calls allocate nothing. (A chunk on the
-// stack would escape: gemm.Exp calls its kernel through a function value.)
-// They are channel free lists rather than sync.Pools, which the garbage
-// collector empties and which miss when goroutines change processors.
-var (
-	chunks32 = make(chan *[]float32, 64)
-	chunks64 = make(chan *[]float64, 64)
-)
-
-func getChunk[F mat.Float]() *[]F {
-	var got any
-	if unsafe.Sizeof(F(0)) == 4 {
-		select {
-		case b := <-chunks32:
-			got = b
-		default:
-		}
-	} else {
-		select {
-		case b := <-chunks64:
-			got = b
-		default:
-		}
-	}
-	if b, ok := got.(*[]F); ok {
-		return b
-	}
-	b := make([]F, expChunk)
-	return &b
-}
-
-func putChunk[F mat.Float](b *[]F) {
-	switch b := any(b).(type) {
-	case *[]float32:
-		select {
-		case chunks32 <- b:
-		default:
-		}
-	case *[]float64:
-		select {
-		case chunks64 <- b:
-		default:
-		}
 	}
 }
 

@@ -16,8 +16,3 @@ func maxF32(x []float32) (float32, int) {
 	}
 	return maxF32AVX(x[:n]), n
 }
-
-var hasAVX512 = cpu.X86.HasAVX512F
-
-//go:noescape
-func expSumF32AVX512(x []float32, m float32) float64
