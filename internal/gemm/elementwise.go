@@ -59,8 +59,7 @@ func apply[F Float](dst, src []F, vec32 func(dst, src *float32, n int), f func(f
 // m (row stride ld), for j < cols: dst[j] + m[0][j] + m[1][j] + …, added in
 // row order, as the plain loop does, so the bits do not depend on the
 // kernel. float32 keeps 64 columns in AVX-512 registers while the rows
-// stream past. It panics if dst or
-// m is too short.
+// stream past. It panics if dst or m is too short.
 func AddColSums[F Float](dst, m []F, rows, cols, ld int) {
 	if rows == 0 || cols == 0 {
 		return
