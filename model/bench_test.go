@@ -2,13 +2,13 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
+	"github.com/s2s-nmt/s2s/internal/alloctest"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -133,33 +133,11 @@ func TestTrainStepAllocatesNothing(t *testing.T) {
 				t.Fatalf("%s: %d parameters take the serial path", sh.name, len(ps.W))
 			}
 			update()
-			n := parallelAllocs(5, update)
+			n := alloctest.Parallel(5, update)
 			runtime.GOMAXPROCS(prev)
 			if n != 0 {
 				t.Errorf("%s/%s: %v allocations per parallel clip and update", sh.name, kind, n)
 			}
 		}
 	}
-}
-
-// parallelAllocs is testing.AllocsPerRun without its GOMAXPROCS(1), which
-// would send every pass down its serial path: the mean number of heap
-// allocations (by any goroutine) per call of f, the least of three rounds
-// of runs calls. Blocking on a channel can allocate a sudog when the
-// runtime's cache of them runs dry (a GC empties the central one) and
-// goroutines migrate between Ps; that is the runtime's bookkeeping, not a
-// per-call allocation, which would show in every round.
-func parallelAllocs(runs int, f func()) float64 {
-	least := math.Inf(1)
-	for range 3 {
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		before := m.Mallocs
-		for range runs {
-			f()
-		}
-		runtime.ReadMemStats(&m)
-		least = min(least, float64(m.Mallocs-before)/float64(runs))
-	}
-	return least
 }

@@ -2,12 +2,13 @@ package optim
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/s2s-nmt/s2s/internal/alloctest"
 )
 
 // TestParallelPassesAllocateNothing: on slabs long enough for the parallel
@@ -54,32 +55,10 @@ func TestParallelPassesAllocateNothing(t *testing.T) {
 		if raceEnabled {
 			continue // the race detector allocates; the passes still run
 		}
-		if a := parallelAllocs(10, c.f); a != 0 {
+		if a := alloctest.Parallel(10, c.f); a != 0 {
 			t.Errorf("%s: %v allocations per call", c.name, a)
 		}
 	}
-}
-
-// parallelAllocs is testing.AllocsPerRun without its GOMAXPROCS(1), which
-// would send every pass down its serial path: the mean number of heap
-// allocations (by any goroutine) per call of f, the least of three rounds
-// of runs calls. Blocking on a channel can allocate a sudog when the
-// runtime's cache of them runs dry (a GC empties the central one) and
-// goroutines migrate between Ps; that is the runtime's bookkeeping, not a
-// per-call allocation, which would show in every round.
-func parallelAllocs(runs int, f func()) float64 {
-	least := math.Inf(1)
-	for range 3 {
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		before := m.Mallocs
-		for range runs {
-			f()
-		}
-		runtime.ReadMemStats(&m)
-		least = min(least, float64(m.Mallocs-before)/float64(runs))
-	}
-	return least
 }
 
 // TestConcurrentCallers: forChunks called from several goroutines at once,
