@@ -14,10 +14,10 @@ package configs
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/train"
 	"github.com/s2s-nmt/s2s/translate"
@@ -53,8 +53,9 @@ func Default() Config {
 // File returns the path the config was loaded from ("" if none).
 func (c *Config) File() string { return c.file }
 
-// RunDir returns runs/<name> under dir.
-func (c *Config) RunDir(dir string) string { return filepath.Join(dir, "runs", c.Name) }
+// ModelConfig returns the model section (what rundir builds a network
+// from).
+func (c *Config) ModelConfig() model.Config { return c.Model }
 
 // Marshal returns the resolved config as YAML, every default written out.
 func (c *Config) Marshal() ([]byte, error) {
@@ -67,7 +68,7 @@ func (c *Config) Write(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return corpora.WriteFileAtomic(path, data)
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // validName reports why a run name cannot be a directory name, or "".

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"io"
 	"os"
 )
@@ -51,7 +52,7 @@ func saveDataset(path string, d *Dataset, st Stats) error {
 			}
 		}
 	}
-	return WriteFileAtomic(path, buf)
+	return atomicfile.WriteFile(path, buf, 0o644)
 }
 
 // loadDataset reads what saveDataset wrote.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"os"
 	"strings"
 )
@@ -192,5 +193,5 @@ func jsonString(s string) string {
 // Save writes the tokenizer.json to path atomically.
 func (t *Tokenizer) Save(path string) error {
 	data, _ := t.MarshalJSON() // never fails
-	return WriteFileAtomic(path, data)
+	return atomicfile.WriteFile(path, data, 0o644)
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
 )
 
 // Prepared is what Prepare gives the trainer: the tokenizers and the
@@ -18,11 +20,21 @@ type Prepared struct {
 	// config has none); TrainStats and DevStats say what was dropped.
 	Train, Dev           *Dataset
 	TrainStats, DevStats Stats
+	// DevText is the dev split's lines as read, before cleaning and
+	// encoding: what dev BLEU translates and scores.
+	DevText DevText
 	// Test is the test split, if any.
 	Test TestSet
 	// Files is the data section with every corpus resolved to a file (a
 	// synthetic corpus is written under the run directory's data/).
 	Files Config
+}
+
+// DevText is a dev split's source and target lines as ReadSides reads
+// them, and the names of the files they came from.
+type DevText struct {
+	Src, Tgt         []string
+	SrcName, TgtName string
 }
 
 // TestSet is a test split: source lines, their ids, and the references
@@ -33,12 +45,19 @@ type TestSet struct {
 	Refs   [][]string
 }
 
-// Prepare learns or loads the tokenizers and encodes the corpora of cfg
-// into runDir: tokenizer.src.json, tokenizer.tgt.json and the cache in
-// runDir/data. A second call with the same corpus files and tokenizer reads
-// the cache instead of encoding. log gets one summary line per split.
-func Prepare(cfg Config, runDir string, log *slog.Logger) (*Prepared, error) {
-	dataDir := filepath.Join(runDir, "data")
+// Paths are where preparation writes: the two tokenizer files and the
+// folder of the encoded-corpus cache.
+type Paths struct {
+	SrcTokenizer, TgtTokenizer string
+	Data                       string
+}
+
+// Prepare learns or loads the tokenizers and encodes the corpora of cfg:
+// it writes the tokenizers and the cache where out says. A second call
+// with the same corpus files and tokenizer reads the cache instead of
+// encoding. log gets one summary line per split.
+func Prepare(cfg Config, out Paths, log *slog.Logger) (*Prepared, error) {
+	dataDir := out.Data
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -47,7 +66,7 @@ func Prepare(cfg Config, runDir string, log *slog.Logger) (*Prepared, error) {
 		return nil, err
 	}
 	p := &Prepared{Files: cfg}
-	if p.Src, p.Tgt, err = tokenizers(cfg, runDir, log); err != nil {
+	if p.Src, p.Tgt, err = tokenizers(cfg, out, log); err != nil {
 		return nil, err
 	}
 	if p.Train, p.TrainStats, err = encodeSplit(cfg, "train", cfg.Train, p, dataDir, log); err != nil {
@@ -56,6 +75,13 @@ func Prepare(cfg Config, runDir string, log *slog.Logger) (*Prepared, error) {
 	if cfg.Dev.TSV != "" || cfg.Dev.Src != "" {
 		if p.Dev, p.DevStats, err = encodeSplit(cfg, "dev", cfg.Dev, p, dataDir, log); err != nil {
 			return nil, err
+		}
+		if p.DevText.Src, p.DevText.Tgt, err = ReadSides(cfg.Dev); err != nil {
+			return nil, err
+		}
+		p.DevText.SrcName, p.DevText.TgtName = cfg.Dev.Src, cfg.Dev.Tgt
+		if cfg.Dev.TSV != "" {
+			p.DevText.SrcName, p.DevText.TgtName = cfg.Dev.TSV, cfg.Dev.TSV
 		}
 	} else {
 		p.Dev = &Dataset{}
@@ -130,7 +156,7 @@ func writePairs(srcPath, tgtPath string, pairs []Pair) error {
 		if old, err := os.ReadFile(f.path); err == nil && string(old) == f.text {
 			continue
 		}
-		if err := WriteFileAtomic(f.path, []byte(f.text)); err != nil {
+		if err := atomicfile.WriteFile(f.path, []byte(f.text), 0o644); err != nil {
 			return err
 		}
 	}

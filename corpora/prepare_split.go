@@ -6,7 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/s2s-nmt/s2s/internal/atomicfile"
 )
+
+// tokenizerKey, in the cache folder, records what the learned tokenizers
+// were learned from.
+const tokenizerKey = "tokenizer.key"
 
 // files returns the corpus files of f, in a fixed order.
 func (f Files) files() []string {
@@ -19,8 +25,8 @@ func (f Files) files() []string {
 // tokenizers loads the configured tokenizer files, or reuses the run's
 // tokenizers when they were learned from the same corpus and settings, or
 // learns new ones; either way it writes them into runDir.
-func tokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tokenizer, err error) {
-	srcOut, tgtOut := filepath.Join(runDir, "tokenizer.src.json"), filepath.Join(runDir, "tokenizer.tgt.json")
+func tokenizers(cfg Config, out Paths, log *slog.Logger) (src, tgt *Tokenizer, err error) {
+	srcOut, tgtOut := out.SrcTokenizer, out.TgtTokenizer
 	t := cfg.Tokenizer
 	switch {
 	case t.Path != "":
@@ -36,10 +42,10 @@ func tokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tokenize
 			return nil, nil, err
 		}
 	default:
-		return learnTokenizers(cfg, runDir, log)
+		return learnTokenizers(cfg, out, log)
 	}
 	// The run's tokenizers are no longer the learned ones.
-	if err = os.Remove(filepath.Join(runDir, "data", "tokenizer.key")); err != nil && !os.IsNotExist(err) {
+	if err = os.Remove(filepath.Join(out.Data, tokenizerKey)); err != nil && !os.IsNotExist(err) {
 		return nil, nil, err
 	}
 	if err = src.Save(srcOut); err == nil {
@@ -50,10 +56,10 @@ func tokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tokenize
 
 // learnTokenizers learns the BPE from the training corpus unless the run
 // directory holds tokenizers learned from the same files and settings.
-func learnTokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tokenizer, err error) {
+func learnTokenizers(cfg Config, out Paths, log *slog.Logger) (src, tgt *Tokenizer, err error) {
 	t := cfg.Tokenizer
-	srcOut, tgtOut := filepath.Join(runDir, "tokenizer.src.json"), filepath.Join(runDir, "tokenizer.tgt.json")
-	keyFile := filepath.Join(runDir, "data", "tokenizer.key")
+	srcOut, tgtOut := out.SrcTokenizer, out.TgtTokenizer
+	keyFile := filepath.Join(out.Data, tokenizerKey)
 	key, err := hashFiles([]string{"bpe v1", strconv.FormatBool(t.Joint), strconv.Itoa(t.VocabSize),
 		strconv.Itoa(t.MinFrequency), strconv.FormatBool(cfg.SkipInvalidUTF8)}, cfg.Train.files()...)
 	if err != nil {
@@ -89,7 +95,7 @@ func learnTokenizers(cfg Config, runDir string, log *slog.Logger) (src, tgt *Tok
 	log.Info("learned BPE", "joint", t.Joint, "src_vocab", src.VocabSize(), "tgt_vocab", tgt.VocabSize())
 	if err = src.Save(srcOut); err == nil {
 		if err = tgt.Save(tgtOut); err == nil {
-			err = WriteFileAtomic(keyFile, []byte(key))
+			err = atomicfile.WriteFile(keyFile, []byte(key), 0o644)
 		}
 	}
 	return src, tgt, err

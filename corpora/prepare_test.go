@@ -19,7 +19,7 @@ func TestPrepareSyntheticAndCache(t *testing.T) {
 	cfg.Tokenizer.VocabSize = 600
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	p, err := Prepare(cfg, run, log)
+	p, err := Prepare(cfg, testPaths(run), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestPrepareSyntheticAndCache(t *testing.T) {
 		t.Fatalf("decode dev: %q %v", text, err)
 	}
 	logs.Reset()
-	again, err := Prepare(cfg, run, log)
+	again, err := Prepare(cfg, testPaths(run), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestPrepareFilesWithTokenizerPath(t *testing.T) {
 	cfg.Train = Files{TSV: writeFile(t, dir, "train.tsv.gz", "the cat\tкот\nthe cat\tкот\n\tпусто\nthe dog\tсобака\n")}
 	cfg.Test = Files{Src: writeFile(t, dir, "test.en", "a cat\n"), Refs: []string{writeFile(t, dir, "test.ru", "кот\n")}}
 	cfg.Tokenizer.Path = tokPath
-	p, err := Prepare(cfg, filepath.Join(dir, "run"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := Prepare(cfg, testPaths(filepath.Join(dir, "run")), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestPrepareSeparateVocabularies(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Train = Files{TSV: writeFile(t, dir, "train.tsv", b.String())}
 	cfg.Tokenizer = TokenizerConfig{Joint: false, VocabSize: 280, MinFrequency: 2}
-	p, err := Prepare(cfg, filepath.Join(dir, "run"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := Prepare(cfg, testPaths(filepath.Join(dir, "run")), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,4 +95,10 @@ func TestPrepareSeparateVocabularies(t *testing.T) {
 	if _, ok := p.Tgt.ID("Ġcat"); ok {
 		t.Error("target vocabulary has the English Ġcat")
 	}
+}
+
+// testPaths lays preparation's outputs out in dir as a run directory does.
+func testPaths(dir string) Paths {
+	return Paths{SrcTokenizer: filepath.Join(dir, "tokenizer.src.json"),
+		TgtTokenizer: filepath.Join(dir, "tokenizer.tgt.json"), Data: filepath.Join(dir, "data")}
 }

@@ -101,6 +101,13 @@ func ReadPairs(f Files, skipInvalid bool, st *Stats) ([]Pair, error) {
 	return pairs, nil
 }
 
+// ReadSides returns the source and target lines of f (two files, or the
+// first two columns of a TSV) as ReadLines reads them, without cleaning.
+func ReadSides(f Files) (src, tgt []string, err error) {
+	src, tgt, _, _, err = readSides(f)
+	return src, tgt, err
+}
+
 // readSides returns the source and target lines of f and the names to
 // report them by.
 func readSides(f Files) (src, tgt []string, srcName, tgtName string, err error) {

@@ -42,7 +42,7 @@ func BenchmarkPrepareScaling(b *testing.B) {
 			runtime.ReadMemStats(&ms0)
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				p, err := Prepare(cfg, filepath.Join(dir, fmt.Sprint("run", i)), log)
+				p, err := Prepare(cfg, testPaths(filepath.Join(dir, fmt.Sprint("run", i))), log)
 				if err != nil {
 					b.Fatal(err)
 				}

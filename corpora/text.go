@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"unicode/utf8"
 )
 
@@ -25,7 +24,7 @@ type TextData struct {
 // tokenizer.vocab_size 260 the tokenizer has no merges: one id per byte, a
 // character model for ASCII text. Invalid UTF-8 is an error naming the
 // file and line.
-func PrepareText(cfg Config, runDir string, log *slog.Logger) (*TextData, error) {
+func PrepareText(cfg Config, out Paths, log *slog.Logger) (*TextData, error) {
 	train, err := readText(cfg.Text)
 	if err != nil {
 		return nil, err
@@ -42,7 +41,7 @@ func PrepareText(cfg Config, runDir string, log *slog.Logger) (*TextData, error)
 		}
 		train, dev = train[:cut], train[cut:]
 	}
-	tok, err := textTokenizer(cfg, runDir, train)
+	tok, err := textTokenizer(cfg, out, train)
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +88,8 @@ func readText(path string) ([]byte, error) {
 }
 
 // textTokenizer learns the BPE from the training text's lines, or loads
-// the configured tokenizer, and writes it into runDir for both sides.
-func textTokenizer(cfg Config, runDir string, train []byte) (*Tokenizer, error) {
+// the configured tokenizer, and writes it as both sides' tokenizer.
+func textTokenizer(cfg Config, out Paths, train []byte) (*Tokenizer, error) {
 	t := cfg.Tokenizer
 	var tok *Tokenizer
 	var err error
@@ -107,8 +106,8 @@ func textTokenizer(cfg Config, runDir string, train []byte) (*Tokenizer, error) 
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range []string{"tokenizer.src.json", "tokenizer.tgt.json"} {
-		if err := tok.Save(filepath.Join(runDir, name)); err != nil {
+	for _, path := range []string{out.SrcTokenizer, out.TgtTokenizer} {
+		if err := tok.Save(path); err != nil {
 			return nil, err
 		}
 	}

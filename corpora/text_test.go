@@ -16,7 +16,7 @@ func TestPrepareTextCharacterLevel(t *testing.T) {
 	os.WriteFile(path, []byte(text), 0o644)
 	cfg := DefaultConfig()
 	cfg.Text, cfg.Tokenizer.VocabSize = path, 260
-	d, err := PrepareText(cfg, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := PrepareText(cfg, testPaths(dir), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestPrepareTextInvalidUTF8(t *testing.T) {
 	os.WriteFile(path, []byte("ok\nstill ok\nbad \xff here\n"), 0o644)
 	cfg := DefaultConfig()
 	cfg.Text = path
-	_, err := PrepareText(cfg, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, err := PrepareText(cfg, testPaths(dir), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err == nil || !strings.Contains(err.Error(), "bad.txt:3: invalid UTF-8") {
 		t.Fatalf("got %v, want bad.txt:3: invalid UTF-8", err)
 	}

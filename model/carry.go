@@ -80,3 +80,11 @@ func (c *Carry[F]) mustFit(m *LM[F], B int) {
 		panic(fmt.Sprintf("model: carry of %d layers × %d rows does not fit %d layers × %d streams", len(c.H), c.Rows(), m.Layers(), B))
 	}
 }
+
+// growTo returns s with length n, reallocating only when too small.
+func growTo[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

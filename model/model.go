@@ -135,7 +135,6 @@ type Workspace[F mat.Float] struct {
 	dec    decoder.Work[F]
 	final  []mat.Mat[F] // the top encoder layer's final h per direction
 	dfinal []mat.Mat[F] // their gradients
-	greedy greedyWork[F]
 }
 
 // NewWorkspace returns an empty workspace for m.

@@ -2,13 +2,12 @@ package train
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/s2s-nmt/s2s/rundir"
 
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/internal/manifest"
@@ -16,38 +15,23 @@ import (
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 )
 
-// Names of the files in a checkpoint directory.
-const (
-	WeightsFile   = "model.safetensors"     // weights, F32, PyTorch names
-	OptimizerFile = "optimizer.safetensors" // optimizer slabs (e.g. adam.m.*, adam.v.*)
-	StateFile     = "trainer.json"          // step, epoch, schedule, data position
-	CheckpointDir = "checkpoints"
-)
-
 // State is everything besides tensors that exact resume needs.
 type State struct {
-	Step      int             `json:"step"`     // updates done
-	Epoch     int             `json:"epoch"`    // current pass, 1-based
-	Tokens    int64           `json:"tokens"`   // target tokens trained on
-	Seconds   float64         `json:"seconds"`  // training time so far
-	OptStep   int             `json:"opt_step"` // the optimizer's own step counter
-	Plateau   plateau         `json:"plateau"`  // validation history and base rate
-	Data      json.RawMessage `json:"data"`     // the batcher's position
-	Extra     json.RawMessage `json:"extra,omitempty"`
-	BestBLEU  float64         `json:"best_bleu"`  // best dev BLEU so far (reporting)
-	LastValid float64         `json:"last_valid"` // last validation metric (reporting)
-}
-
-// stepDir is the directory of the checkpoint after step.
-func stepDir(runDir string, step int) string {
-	return filepath.Join(runDir, CheckpointDir, fmt.Sprintf("step-%07d", step))
+	Step    int             `json:"step"`     // updates done
+	Epoch   int             `json:"epoch"`    // current pass, 1-based
+	Tokens  int64           `json:"tokens"`   // target tokens trained on
+	Seconds float64         `json:"seconds"`  // training time so far
+	OptStep int             `json:"opt_step"` // the optimizer's own step counter
+	Plateau plateau         `json:"plateau"`  // validation history and base rate
+	Data    json.RawMessage `json:"data"`     // the batcher's position
+	Extra   json.RawMessage `json:"extra,omitempty"`
 }
 
 // saveCheckpoint writes weights, optimizer slabs and state into a new
 // checkpoint directory atomically: everything goes into a temporary
 // directory with a manifest of SHA-256 sums, which is then renamed.
-func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extra[float32], st State, extra func(dir string) error) (string, error) {
-	final := stepDir(runDir, st.Step)
+func saveCheckpoint(run rundir.Run, set *mat.Set[float32], opt []safetensors.Extra[float32], st State, extra func(dir string) error) (string, error) {
+	final := run.Checkpoint(st.Step)
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
 	}
@@ -60,17 +44,17 @@ func saveCheckpoint(runDir string, set *mat.Set[float32], opt []safetensors.Extr
 		return "", fmt.Errorf("checkpoint %s: %w", final, err)
 	}
 	meta := map[string]string{"step": strconv.Itoa(st.Step)}
-	if err := safetensors.SaveWeights(filepath.Join(tmp, WeightsFile), set, meta); err != nil {
+	if err := safetensors.SaveWeights(filepath.Join(tmp, rundir.WeightsFile), set, meta); err != nil {
 		return fail(err)
 	}
-	if err := saveSlabs(filepath.Join(tmp, OptimizerFile), set, opt); err != nil {
+	if err := saveSlabs(filepath.Join(tmp, rundir.OptimizerFile), set, opt); err != nil {
 		return fail(err)
 	}
 	if err := extra(tmp); err != nil {
 		return fail(err)
 	}
 	js, _ := json.MarshalIndent(st, "", "  ")
-	if err := atomicfile.WriteFile(filepath.Join(tmp, StateFile), append(js, '\n'), 0o644); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(tmp, rundir.StateFile), append(js, '\n'), 0o644); err != nil {
 		return fail(err)
 	}
 	if err := manifest.Write(tmp); err != nil {
@@ -103,20 +87,20 @@ func saveSlabs(path string, set *mat.Set[float32], opt []safetensors.Extra[float
 func loadCheckpoint(dir string, set *mat.Set[float32], opt []safetensors.Extra[float32]) (State, error) {
 	var st State
 	if err := manifest.Verify(dir); err != nil {
-		return st, fmt.Errorf("checkpoint %s is damaged: %w (resume from an earlier one by removing it, or start over with --force)", dir, err)
+		return st, fmt.Errorf("checkpoint %s is damaged: %w (resume from an earlier one by removing it, or start the run over)", dir, err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, StateFile))
+	b, err := os.ReadFile(filepath.Join(dir, rundir.StateFile))
 	if err != nil {
 		return st, err
 	}
 	if err := json.Unmarshal(b, &st); err != nil {
-		return st, fmt.Errorf("%s: %w", filepath.Join(dir, StateFile), err)
+		return st, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.StateFile), err)
 	}
-	wf, err := safetensors.Open(filepath.Join(dir, WeightsFile))
+	wf, err := safetensors.Open(filepath.Join(dir, rundir.WeightsFile))
 	if err != nil {
 		return st, err
 	}
-	of, err := safetensors.Open(filepath.Join(dir, OptimizerFile))
+	of, err := safetensors.Open(filepath.Join(dir, rundir.OptimizerFile))
 	if err != nil {
 		return st, err
 	}
@@ -152,40 +136,6 @@ func fillSlab(slab []float32, set *mat.Set[float32], f *safetensors.File, prefix
 			return err
 		}
 		off += n
-	}
-	return nil
-}
-
-// listCheckpoints returns the run's checkpoint directories, oldest first.
-func listCheckpoints(runDir string) ([]string, error) {
-	ents, err := os.ReadDir(filepath.Join(runDir, CheckpointDir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var dirs []string
-	for _, e := range ents {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "step-") && !atomicfile.IsTemp(e.Name()) {
-			dirs = append(dirs, filepath.Join(runDir, CheckpointDir, e.Name()))
-		}
-	}
-	sort.Strings(dirs) // zero-padded step numbers sort in order
-	return dirs, nil
-}
-
-// pruneCheckpoints removes all but the newest keep checkpoints.
-func pruneCheckpoints(runDir string, keep int) error {
-	dirs, err := listCheckpoints(runDir)
-	if err != nil {
-		return err
-	}
-	for len(dirs) > keep {
-		if err := os.RemoveAll(dirs[0]); err != nil {
-			return err
-		}
-		dirs = dirs[1:]
 	}
 	return nil
 }

@@ -13,10 +13,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 )
-
-// CarryFile holds a language model's hidden state in a checkpoint.
-const CarryFile = "carry.safetensors"
 
 // lmWorker is one data-parallel replica of a language model. It always
 // trains the same rows (streams) of every chunk, so it carries their
@@ -43,7 +41,7 @@ type lmPosition struct {
 // state is carried from one chunk of a row to the next.
 type lmTask struct {
 	spec    *Spec
-	runDir  string
+	dir     rundir.Run
 	tok     *corpora.Tokenizer
 	train   []int32
 	dev     []int32
@@ -57,9 +55,9 @@ type lmTask struct {
 }
 
 // newLMTask builds the language model, its workers and the stream layout.
-func newLMTask(spec *Spec, d *corpora.TextData, runDir string, threads int) (*lmTask, error) {
+func newLMTask(spec *Spec, d *corpora.TextData, run rundir.Run, threads int) (*lmTask, error) {
 	c := spec.Training
-	k := &lmTask{spec: spec, runDir: runDir, tok: d.Tok, train: d.Train, dev: d.Dev}
+	k := &lmTask{spec: spec, dir: run, tok: d.Tok, train: d.Train, dev: d.Dev}
 	k.B = min(c.BatchSize, len(d.Train)-1)
 	rowLen := (len(d.Train) - 1) / k.B
 	k.T = min(c.BPTT, rowLen)
@@ -227,12 +225,12 @@ func (k *lmTask) saveExtra(dir string) error {
 			}
 		}
 	}
-	return safetensors.WriteFile(filepath.Join(dir, CarryFile), ts, nil)
+	return safetensors.WriteFile(filepath.Join(dir, rundir.CarryFile), ts, nil)
 }
 
 // loadExtra restores the carried state saved by saveExtra.
 func (k *lmTask) loadExtra(dir string) error {
-	f, err := safetensors.Open(filepath.Join(dir, CarryFile))
+	f, err := safetensors.Open(filepath.Join(dir, rundir.CarryFile))
 	if err != nil {
 		return err
 	}
@@ -273,7 +271,7 @@ func (k *lmTask) samples(w io.Writer, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	if _, err := safetensors.LoadSet(filepath.Join(k.runDir, WeightsFile), k.model.Params()); err != nil {
+	if _, err := safetensors.LoadSet(k.dir.Path(rundir.WeightsFile), k.model.Params()); err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(k.spec.Training.Seed, 0x5a4d))

@@ -6,21 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
-	"github.com/s2s-nmt/s2s/internal/safetensors"
+	"github.com/s2s-nmt/s2s/rundir"
 )
 
 // checkpoint writes the state after the current step (once per step) and
 // prunes old checkpoints.
 func (t *Trainer) checkpoint() error {
-	if t.lastCkpt == stepDir(t.opts.RunDir, t.state.Step) {
+	if t.lastCkpt == t.opts.Run.Checkpoint(t.state.Step) {
 		return nil
 	}
 	t.state.Data = t.task.position()
 	t.state.OptStep = int(t.opt.Steps())
-	dir, err := saveCheckpoint(t.opts.RunDir, t.task.params(), t.optSlabs(), t.state, t.task.saveExtra)
+	dir, err := saveCheckpoint(t.opts.Run, t.task.params(), t.optSlabs(), t.state, t.task.saveExtra)
 	if err != nil {
 		return err
 	}
@@ -34,12 +33,13 @@ func (t *Trainer) checkpoint() error {
 			}
 		}
 	}
-	return pruneCheckpoints(t.opts.RunDir, t.cfg.Training.KeepLast)
+	return t.opts.Run.Prune(t.cfg.Training.KeepLast)
 }
 
-// saveBest writes the current weights as the run's model.safetensors.
+// saveBest publishes the current weights as the run's model.safetensors,
+// with the run's manifest.
 func (t *Trainer) saveBest() error {
-	return safetensors.SaveWeights(filepath.Join(t.opts.RunDir, WeightsFile), t.task.params(), nil)
+	return rundir.Publish(t.opts.Run, t.task.params(), nil)
 }
 
 // validate runs validation, logs it, and keeps the best weights.

@@ -6,25 +6,28 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
-	"sync"
+	"strings"
 
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/translate"
+	"github.com/s2s-nmt/s2s/translate/bleu"
 )
 
 // s2sTask trains a translation model on length-bucketed batches.
 type s2sTask struct {
 	spec      *Spec
-	runDir    string
-	maxSrc    int // data.max_len: test sources are truncated to it
+	run       rundir.Run
+	maxSrc    int // data.max_len: sources to translate are truncated to it
 	evalBatch int
 
 	trainSrc, trainTgt [][]int32
 	devSrc, devTgt     [][]int32
-	devRefs            []string // raw dev targets, for BLEU
+	devLines, devRefs  []string // the dev files' source lines and references, for BLEU
+	devName            string   // the dev source file, for warnings
 	testSrc, testRefs  []string // raw test sources and first references, for samples
 	srcTok, tgtTok     *corpora.Tokenizer
 	batcher            *corpora.Batcher
@@ -36,25 +39,21 @@ type s2sTask struct {
 }
 
 // newS2STask builds the model, its workers and the batcher.
-func newS2STask(spec *Spec, p *corpora.Prepared, runDir string, threads, maxSrc int) (*s2sTask, error) {
+func newS2STask(spec *Spec, p *corpora.Prepared, run rundir.Run, threads, maxSrc int) (*s2sTask, error) {
 	c := spec.Training
 	if p.Train == nil || p.Train.Len() == 0 {
 		return nil, fmt.Errorf("the training corpus is empty after cleaning: nothing to train on")
 	}
-	k := &s2sTask{spec: spec, runDir: runDir, maxSrc: maxSrc, evalBatch: 64,
+	k := &s2sTask{spec: spec, run: run, maxSrc: maxSrc, evalBatch: 64,
 		trainSrc: p.Train.Src, trainTgt: p.Train.Tgt, srcTok: p.Src, tgtTok: p.Tgt, testSrc: p.Test.Src}
 	if p.Test.Refs != nil {
 		k.testRefs = p.Test.Refs[0]
 	}
 	if p.Dev != nil {
 		k.devSrc, k.devTgt = p.Dev.Src, p.Dev.Tgt
-		for _, ids := range k.devTgt {
-			s, err := p.Tgt.Decode(ids)
-			if err != nil {
-				return nil, fmt.Errorf("dev reference: %w", err)
-			}
-			k.devRefs = append(k.devRefs, s)
-		}
+	}
+	if err := k.readDevText(p.DevText); err != nil {
+		return nil, err
 	}
 	opt := corpora.BatchOptions{Seed: c.Seed}
 	if c.BatchType == Tokens {
@@ -141,9 +140,27 @@ func (k *s2sTask) seek(raw json.RawMessage) error {
 func (k *s2sTask) saveExtra(string) error { return nil }
 func (k *s2sTask) loadExtra(string) error { return nil }
 
-// evaluate computes the dev loss per token over the whole dev set and, for
-// the first training.valid_sentences sentences, greedy translations and
-// corpus BLEU.
+// readDevText takes the dev files' lines for BLEU: the sources as
+// `s2s translate` reads a file, the references as `s2s eval` does.
+func (k *s2sTask) readDevText(d corpora.DevText) error {
+	if len(d.Src) == 0 {
+		return nil
+	}
+	refs, err := bleu.ReadLines(strings.NewReader(strings.Join(d.Tgt, "\n")), d.TgtName, false)
+	if err != nil {
+		return fmt.Errorf("dev references: %w", err)
+	}
+	if len(refs) != len(d.Src) {
+		return fmt.Errorf("%s has %d lines but %s has %d", d.SrcName, len(d.Src), d.TgtName, len(refs))
+	}
+	k.devLines, k.devRefs, k.devName = d.Src, refs, d.SrcName
+	return nil
+}
+
+// evaluate computes the dev loss per token over the whole dev set and
+// dev BLEU: the first training.valid_sentences lines of the dev files (all
+// when 0) translated by greedy search exactly as `s2s translate --greedy`
+// translates them, scored as `s2s eval` scores them.
 func (k *s2sTask) evaluate() (validation, error) {
 	var v validation
 	var sum float64
@@ -156,60 +173,30 @@ func (k *s2sTask) evaluate() (validation, error) {
 	}
 	v.loss = sum / float64(max(ntok, 1))
 	v.ppl = math.Exp(v.loss)
-	n := len(k.devSrc)
+	n := len(k.devLines)
 	if c := k.spec.Training.ValidSentences; c > 0 && c < n {
 		n = c
 	}
 	if n == 0 {
 		return v, nil
 	}
-	hyps, err := k.greedy(k.devSrc[:n])
+	hyps, err := k.greedy(k.devLines[:n], k.devName)
 	if err != nil {
 		return v, err
 	}
 	return v, v.setBLEU(hyps, k.devRefs[:n])
 }
 
-// greedy translates src with greedy search on all workers and detokenises.
-func (k *s2sTask) greedy(src [][]int32) ([]string, error) {
-	out := make([]string, len(src))
-	errs := make([]error, len(k.pool.workers))
-	var wg sync.WaitGroup
-	chunk := (len(src) + len(k.pool.workers) - 1) / len(k.pool.workers)
-	for wi, w := range k.pool.workers {
-		lo, hi := wi*chunk, min((wi+1)*chunk, len(src))
-		if lo >= hi {
-			break
-		}
-		wg.Go(func() {
-			var b model.Batch
-			for s := lo; s < hi; s += k.evalBatch {
-				e := min(s+k.evalBatch, hi)
-				fillBatch(&b, src, src, rangeIdx(s, e)) // the target side is unused
-				for i, seq := range w.m.Greedy(w.ws, &b, k.maxOut(b.S)) {
-					txt, err := k.tgtTok.Decode(seq)
-					if err != nil {
-						errs[wi] = err
-						return
-					}
-					out[s+i] = txt
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// maxOut is the longest output greedy search may produce for sources of
-// length s.
-func (k *s2sTask) maxOut(s int) int {
-	return int(k.spec.Translate.MaxLenRatio*float64(s)) + k.spec.Translate.MaxLenExtra
+// greedy translates lines (read from the file name) with translate's
+// greedy search on the master model, one searcher per worker: the search
+// of `s2s translate --greedy`, sources truncated at data.max_len.
+func (k *s2sTask) greedy(lines []string, name string) ([]string, error) {
+	opt := translate.FromConfig(k.spec.Translate)
+	opt.Mode = translate.Greedy
+	s := &translate.Stream[float32]{Model: k.model, Options: opt, BatchSize: k.spec.Translate.BatchSize,
+		Workers: len(k.pool.workers), Format: translate.Format{Src: k.srcTok, Tgt: k.tgtTok},
+		Input: translate.Input{Tok: k.srcTok, MaxLen: k.maxSrc, Name: name}}
+	return s.Lines(lines)
 }
 
 // samples loads the run's best weights and prints greedy translations of
@@ -218,45 +205,26 @@ func (k *s2sTask) samples(w io.Writer, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	if _, err := safetensors.LoadSet(filepath.Join(k.runDir, WeightsFile), k.model.Params()); err != nil {
+	if _, err := safetensors.LoadSet(k.run.Path(rundir.WeightsFile), k.model.Params()); err != nil {
 		return err
 	}
-	var ids [][]int32
-	var refs []string
-	for i, s := range k.testSrc {
-		if len(ids) == n {
-			break
-		}
-		if x := truncate(k.srcTok.Encode(s), k.maxSrc); len(x) > 0 {
-			ids = append(ids, x)
-			if i < len(k.testRefs) {
-				refs = append(refs, k.testRefs[i])
-			}
-		}
+	src, refs, name := k.testSrc, k.testRefs, "test set"
+	if len(src) == 0 {
+		src, refs, name = k.devLines, k.devRefs, k.devName
 	}
-	if len(k.testSrc) == 0 {
-		ids, refs = k.devSrc[:min(n, len(k.devSrc))], k.devRefs
-	}
-	hyps, err := k.greedy(ids)
+	src = src[:min(n, len(src))]
+	hyps, err := k.greedy(src, name)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "translations with the best weights:")
 	for i, h := range hyps {
-		s, _ := k.srcTok.Decode(ids[i])
-		fmt.Fprintf(w, "  src: %s\n  hyp: %s\n", s, h)
+		fmt.Fprintf(w, "  src: %s\n  hyp: %s\n", src[i], h)
 		if i < len(refs) {
 			fmt.Fprintf(w, "  ref: %s\n", refs[i])
 		}
 	}
 	return nil
-}
-
-func truncate(ids []int32, n int) []int32 {
-	if n > 0 && len(ids) > n {
-		return ids[:n]
-	}
-	return ids
 }
 
 func rangeIdx(lo, hi int) []int {

@@ -7,6 +7,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
+	"github.com/s2s-nmt/s2s/rundir"
 )
 
 // setup builds the optimizer around the task's model, then restores the
@@ -20,12 +21,12 @@ func (t *Trainer) setup() error {
 		if err := t.restore(); err != nil {
 			return err
 		}
-	} else if t.opts.InitFrom != "" {
+	} else if t.opts.InitFrom != nil {
 		if err := t.initFrom(); err != nil {
 			return err
 		}
 	}
-	metrics := filepath.Join(t.opts.RunDir, "metrics.jsonl")
+	metrics := t.opts.Run.Path(rundir.MetricsFile)
 	if t.opts.Resume {
 		if err := trimMetrics(metrics, t.state.Step); err != nil {
 			return err
@@ -67,9 +68,12 @@ func (t *Trainer) optSlabs() []safetensors.Extra[float32] {
 
 // restore loads the newest checkpoint.
 func (t *Trainer) restore() error {
-	dirs, err := listCheckpoints(t.opts.RunDir)
+	dirs, err := t.opts.Run.Checkpoints()
 	if err != nil {
 		return err
+	}
+	if len(dirs) == 0 {
+		return fmt.Errorf("%s %w", t.opts.Run.Dir, rundir.ErrNoCheckpoint)
 	}
 	dir := dirs[len(dirs)-1]
 	st, err := loadCheckpoint(dir, t.task.params(), t.optSlabs())
@@ -77,7 +81,7 @@ func (t *Trainer) restore() error {
 		return err
 	}
 	if err := t.task.seek(st.Data); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, StateFile), err)
+		return fmt.Errorf("%s: %w", filepath.Join(dir, rundir.StateFile), err)
 	}
 	if err := t.task.loadExtra(dir); err != nil {
 		return err
@@ -89,16 +93,20 @@ func (t *Trainer) restore() error {
 	return nil
 }
 
-// initFrom copies the weights of a trained model directory (fine-tuning):
-// the same architecture and vocabulary sizes are required.
+// initFrom copies the weights of InitFrom (fine-tuning), which must have
+// the same parameters, names and shapes as the model.
 func (t *Trainer) initFrom() error {
-	path := t.opts.InitFrom
-	if filepath.Ext(path) != ".safetensors" {
-		path = filepath.Join(path, WeightsFile)
+	dst, src := t.task.params(), t.opts.InitFrom
+	if len(dst.List) != len(src.List) {
+		return fmt.Errorf("the initial model has %d parameter matrices, this config's %d: it needs the same architecture", len(src.List), len(dst.List))
 	}
-	if _, err := safetensors.LoadSet(path, t.task.params()); err != nil {
-		return fmt.Errorf("--init-from: %w (the model must have the same architecture and vocabularies as this config)", err)
+	for i, p := range dst.List {
+		q := src.List[i]
+		if p.Name != q.Name || p.W.Rows != q.W.Rows || p.W.Cols != q.W.Cols {
+			return fmt.Errorf("the initial model's %s (%d×%d) does not fit this config's %s (%d×%d): it needs the same architecture and vocabularies",
+				q.Name, q.W.Rows, q.W.Cols, p.Name, p.W.Rows, p.W.Cols)
+		}
 	}
-	t.log.Info("initialised from", "weights", path)
+	copy(dst.W, src.W)
 	return nil
 }

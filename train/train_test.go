@@ -17,6 +17,7 @@ import (
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/translate"
 )
 
@@ -33,8 +34,12 @@ func tinyData(t testing.TB, n int) *corpora.Prepared {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &corpora.Prepared{Src: tok, Tgt: tok,
+	p := &corpora.Prepared{Src: tok, Tgt: tok,
 		Train: corpora.EncodePairs(c.Train[:n], tok, tok), Dev: corpora.EncodePairs(c.Dev[:50], tok, tok)}
+	for _, d := range c.Dev[:50] {
+		p.DevText.Src, p.DevText.Tgt = append(p.DevText.Src, d.Src), append(p.DevText.Tgt, d.Tgt)
+	}
+	return p
 }
 
 // tinySpec is a model small enough to train in a test.
@@ -51,7 +56,7 @@ func tinySpec(threads, steps int) *Spec {
 
 func run(t testing.TB, ctx context.Context, spec *Spec, data *corpora.Prepared, dir string, resume bool) *Summary {
 	t.Helper()
-	s, err := Run(ctx, spec, Data{Parallel: data}, Options{RunDir: dir, Resume: resume})
+	s, err := Run(ctx, spec, Data{Parallel: data}, Options{Run: testRun(t, dir, data.Src), Resume: resume})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +66,11 @@ func run(t testing.TB, ctx context.Context, spec *Spec, data *corpora.Prepared, 
 // finalWeights returns the bytes of the weights of the run's newest checkpoint.
 func finalWeights(t testing.TB, dir string) []byte {
 	t.Helper()
-	dirs, err := listCheckpoints(dir)
+	dirs, err := rundir.Run{Dir: dir}.Checkpoints()
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no checkpoints in %s: %v", dir, err)
 	}
-	b, err := os.ReadFile(filepath.Join(dirs[len(dirs)-1], WeightsFile))
+	b, err := os.ReadFile(filepath.Join(dirs[len(dirs)-1], rundir.WeightsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +144,7 @@ func TestInterruptAndResumeIsExact(t *testing.T) {
 	if !s.Interrupted || s.Steps != 7 {
 		t.Fatalf("interrupted run: %+v, want stopped at step 7", s)
 	}
-	if _, err := os.Stat(stepDir(parts, 7)); err != nil {
+	if _, err := os.Stat(rundir.Run{Dir: parts}.Checkpoint(7)); err != nil {
 		t.Fatalf("no checkpoint at the interruption: %v", err)
 	}
 	run(t, context.Background(), tinySpec(2, 20), data, parts, true)
@@ -168,7 +173,7 @@ func TestExactResumeAfterSIGKILL(t *testing.T) {
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		if _, err := os.Stat(stepDir(killed, 10)); err == nil {
+		if _, err := os.Stat(rundir.Run{Dir: killed}.Checkpoint(10)); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -182,7 +187,7 @@ func TestExactResumeAfterSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	if _, err := os.Stat(stepDir(killed, 30)); err == nil {
+	if _, err := os.Stat(rundir.Run{Dir: killed}.Checkpoint(30)); err == nil {
 		t.Fatal("the child finished before it was killed; the test proves nothing")
 	}
 	s := run(t, context.Background(), tinySpec(2, 30), data, killed, true)
@@ -194,33 +199,17 @@ func TestExactResumeAfterSIGKILL(t *testing.T) {
 	}
 }
 
-func TestRefusesExistingRunWithoutResume(t *testing.T) {
-	data := tinyData(t, 200)
-	dir := t.TempDir()
-	run(t, context.Background(), tinySpec(1, 5), data, dir, false)
-	_, err := Run(context.Background(), tinySpec(1, 5), Data{Parallel: data}, Options{RunDir: dir})
-	if err == nil || !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), "--force") {
-		t.Fatalf("second run without --resume: %v, want a refusal naming --resume and --force", err)
-	}
-	if err := CheckRunDir(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
-	if ck, _ := listCheckpoints(dir); len(ck) != 0 {
-		t.Fatalf("--force left checkpoints: %v", ck)
-	}
-}
-
 func TestDamagedCheckpointNamesFile(t *testing.T) {
 	data := tinyData(t, 200)
 	dir := t.TempDir()
 	run(t, context.Background(), tinySpec(1, 5), data, dir, false)
-	w := filepath.Join(stepDir(dir, 5), WeightsFile)
+	w := filepath.Join(rundir.Run{Dir: dir}.Checkpoint(5), rundir.WeightsFile)
 	b, _ := os.ReadFile(w)
 	os.WriteFile(w, b[:len(b)/2], 0o644)
 	spec := tinySpec(1, 10)
-	_, err := Run(context.Background(), spec, Data{Parallel: data}, Options{RunDir: dir, Resume: true})
-	if err == nil || !strings.Contains(err.Error(), WeightsFile) {
-		t.Fatalf("resume from a truncated checkpoint: %v, want an error naming %s", err, WeightsFile)
+	_, err := Run(context.Background(), spec, Data{Parallel: data}, Options{Run: testRun(t, dir, data.Src), Resume: true})
+	if err == nil || !strings.Contains(err.Error(), rundir.WeightsFile) {
+		t.Fatalf("resume from a truncated checkpoint: %v, want an error naming %s", err, rundir.WeightsFile)
 	}
 }
 
@@ -234,11 +223,11 @@ func TestNonFiniteLossStops(t *testing.T) {
 		}
 	}
 	defer func() { testHookStep = nil }()
-	_, err := Run(context.Background(), tinySpec(1, 50), Data{Parallel: data}, Options{RunDir: dir})
+	_, err := Run(context.Background(), tinySpec(1, 50), Data{Parallel: data}, Options{Run: testRun(t, dir, data.Src)})
 	if err == nil || !strings.Contains(err.Error(), "step 7") {
 		t.Fatalf("diverging run: %v, want an error naming step 7", err)
 	}
-	if _, err := os.Stat(stepDir(dir, 5)); err != nil {
+	if _, err := os.Stat(rundir.Run{Dir: dir}.Checkpoint(5)); err != nil {
 		t.Fatalf("the last good checkpoint is gone: %v", err)
 	}
 }
@@ -267,7 +256,7 @@ func lmSpec(threads, steps int) *Spec {
 func TestLanguageModelLearnsAndResumesExactly(t *testing.T) {
 	text := tinyText(t)
 	whole, parts := t.TempDir(), t.TempDir()
-	s, err := Run(context.Background(), lmSpec(2, 300), Data{Text: text}, Options{RunDir: whole})
+	s, err := Run(context.Background(), lmSpec(2, 300), Data{Text: text}, Options{Run: testRun(t, whole, text.Tok)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,17 +269,37 @@ func TestLanguageModelLearnsAndResumesExactly(t *testing.T) {
 			cancel()
 		}
 	}
-	if _, err := Run(ctx, lmSpec(2, 300), Data{Text: text}, Options{RunDir: parts}); err != nil {
+	if _, err := Run(ctx, lmSpec(2, 300), Data{Text: text}, Options{Run: testRun(t, parts, text.Tok)}); err != nil {
 		t.Fatal(err)
 	}
 	testHookStep = nil
-	if _, err := os.Stat(filepath.Join(stepDir(parts, 23), CarryFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(rundir.Run{Dir: parts}.Checkpoint(23), rundir.CarryFile)); err != nil {
 		t.Fatalf("the LM checkpoint lacks its hidden state: %v", err)
 	}
-	if _, err := Run(context.Background(), lmSpec(2, 300), Data{Text: text}, Options{RunDir: parts, Resume: true}); err != nil {
+	if _, err := Run(context.Background(), lmSpec(2, 300), Data{Text: text}, Options{Run: testRun(t, parts, text.Tok), Resume: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(finalWeights(t, whole), finalWeights(t, parts)) {
 		t.Fatal("interrupted and resumed LM run ended with weights different from the uninterrupted run")
 	}
+}
+
+// testRun returns the run directory dir with what the commands write
+// before training: a config.yaml (a stand-in here) and the tokenizers.
+func testRun(t testing.TB, dir string, tok *corpora.Tokenizer) rundir.Run {
+	t.Helper()
+	r := rundir.Run{Dir: dir}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := os.WriteFile(r.Path(rundir.ConfigFile), []byte("# the experiment file\n"), 0o644)
+	for _, f := range []string{rundir.SrcTokenizer, rundir.TgtTokenizer} {
+		if err == nil {
+			err = tok.Save(r.Path(f))
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

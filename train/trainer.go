@@ -6,17 +6,16 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/translate"
 )
 
@@ -37,15 +36,14 @@ type Data struct {
 
 // Options are what a training run needs besides its config.
 type Options struct {
-	RunDir   string       // the run directory (runs/<name>)
-	Resume   bool         // continue from the newest checkpoint
-	Force    bool         // discard an existing run's checkpoints and weights
-	InitFrom string       // a model directory to take initial weights from
-	Log      *slog.Logger // plain log lines
-	Progress io.Writer    // where a terminal progress bar goes (nil: none)
-	Samples  int          // test-set translations to print at the end
-	MaxLen   int          // data.max_len: test sources are truncated to it
-	Out      io.Writer    // where the end summary and samples go
+	Run      rundir.Run        // the run directory, ready for this start (rundir.Run.Check)
+	Resume   bool              // continue from the newest checkpoint
+	InitFrom *mat.Set[float32] // initial weights (fine-tuning), or nil
+	Log      *slog.Logger      // plain log lines
+	Progress io.Writer         // where a terminal progress bar goes (nil: none)
+	Samples  int               // test-set translations to print at the end
+	MaxLen   int               // data.max_len: test sources are truncated to it
+	Out      io.Writer         // where the end summary and samples go
 }
 
 // Summary is what a finished run reports.
@@ -93,16 +91,16 @@ func Run(ctx context.Context, cfg *Spec, data Data, opts Options) (*Summary, err
 		opts.Out = io.Discard
 	}
 	t := &Trainer{cfg: cfg, opts: opts, log: opts.Log, logEvery: 10}
-	if err := CheckRunDir(opts.RunDir, opts.Resume, false); err != nil {
+	if err := opts.Run.Create(); err != nil {
 		return nil, err
 	}
 	var err error
 	switch {
 	case cfg.Model.Type == model.TypeLM && data.Text != nil:
 		cfg.Training.ValidMetric = Loss // an LM has no BLEU: best by dev loss
-		t.task, err = newLMTask(cfg, data.Text, opts.RunDir, t.threads())
+		t.task, err = newLMTask(cfg, data.Text, opts.Run, t.threads())
 	case cfg.Model.Type != model.TypeLM && data.Parallel != nil:
-		t.task, err = newS2STask(cfg, data.Parallel, opts.RunDir, t.threads(), opts.MaxLen)
+		t.task, err = newS2STask(cfg, data.Parallel, opts.Run, t.threads(), opts.MaxLen)
 	default:
 		err = fmt.Errorf("model.type %s needs %s", cfg.Model.Type, map[bool]string{true: "data.text (a plain-text file)", false: "a parallel corpus (data.train or data.synthetic)"}[cfg.Model.Type == model.TypeLM])
 	}
@@ -130,37 +128,6 @@ func Run(ctx context.Context, cfg *Spec, data Data, opts Options) (*Summary, err
 		}
 	}
 	return sum, nil
-}
-
-// CheckRunDir refuses to overwrite a trained run unless asked to: a run
-// directory with checkpoints needs resume (continue) or force (start over,
-// removing its checkpoints, weights and metrics). Call it before any work.
-func CheckRunDir(runDir string, resume, force bool) error {
-	ckpts, err := listCheckpoints(runDir)
-	if err != nil {
-		return err
-	}
-	if resume && force {
-		return errors.New("--resume and --force contradict each other: --resume continues the run, --force starts it over")
-	}
-	if len(ckpts) == 0 {
-		if resume {
-			return fmt.Errorf("%s has no checkpoints to resume from; run without --resume to start training", runDir)
-		}
-		return nil
-	}
-	switch {
-	case resume:
-		return nil
-	case force:
-		for _, p := range []string{CheckpointDir, WeightsFile, "metrics.jsonl", "test.hyp"} {
-			if err := os.RemoveAll(filepath.Join(runDir, p)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return fmt.Errorf("%s already holds a trained run (%d checkpoints): pass --resume to continue it or --force to start over", runDir, len(ckpts))
 }
 
 // threads is the number of data-parallel workers.

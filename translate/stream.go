@@ -2,8 +2,10 @@ package translate
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -219,4 +221,23 @@ func write(w io.Writer, b []byte) error {
 		return f.Flush()
 	}
 	return nil
+}
+
+// Lines translates lines (each without its line break) as Run does and
+// returns the output lines without their line breaks: one per input line
+// unless Format.NBest is set.
+func (s *Stream[F]) Lines(lines []string) ([]string, error) {
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	var in strings.Builder
+	for _, l := range lines {
+		in.WriteString(l)
+		in.WriteByte('\n')
+	}
+	var out bytes.Buffer
+	if err := s.Run(strings.NewReader(in.String()), &out); err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"), nil
 }

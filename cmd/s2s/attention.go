@@ -8,14 +8,11 @@ import (
 
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
 	"github.com/s2s-nmt/s2s/internal/viz"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newAttentionCommand()) }
 
 // attentionArgs are the flags of s2s attention.
 type attentionArgs struct {
@@ -67,12 +64,12 @@ func (a attentionArgs) check(nargs int) error {
 // runAttention translates the sentence, writes the heatmap atomically and
 // prints the translation and alignment.
 func runAttention(stdout, stderr io.Writer, a attentionArgs) error {
-	m, err := modeldir.Open[float32](a.model)
+	m, err := openModel(a.model, model.TypeSeq2Seq, stderr)
 	if err != nil {
 		return err
 	}
 	if m.Config.Model.Decoder.Attention == "none" {
-		return fmt.Errorf("%s: the model has no attention (model.decoder.attention: none)", m.RunDir)
+		return fmt.Errorf("%s: the model has no attention (model.decoder.attention: none)", m.Run.Dir)
 	}
 	in := translate.Input{Tok: m.Src, MaxLen: m.Config.Data.MaxLen, Name: "--src"}
 	src, warns := in.Source(0, a.src)

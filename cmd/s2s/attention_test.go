@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s2s-nmt/s2s/internal/modeldir"
-	"github.com/s2s-nmt/s2s/internal/modeldir/modeldirtest"
 	"github.com/s2s-nmt/s2s/internal/viz"
+	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/rundir/rundirtest"
 	"github.com/s2s-nmt/s2s/translate"
 )
 
@@ -20,7 +20,7 @@ import (
 // table, one row per target piece and </s>.
 func TestAttention(t *testing.T) {
 	tinyRun(t, 80) // runs/tiny, runs/latest → tiny
-	m, err := modeldir.Open[float32]("")
+	m, err := openModel("", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,10 +51,10 @@ func TestAttention(t *testing.T) {
 // TestAttentionErrors: no model, a language model, and bad flags.
 func TestAttentionErrors(t *testing.T) {
 	t.Chdir(t.TempDir())
-	if _, err := runViz(t, "attention", "--src", "a b", "--out", "a.png"); !errors.Is(err, modeldir.ErrNoModel) {
+	if _, err := runViz(t, "attention", "--src", "a b", "--out", "a.png"); !errors.Is(err, rundir.ErrNoModel) {
 		t.Errorf("no model: %v", err)
 	}
-	modeldirtest.WriteLM(t, "lm", modeldirtest.LMConfig("lm"), nil, 1)
+	rundirtest.WriteLM(t, "lm", rundirtest.LMConfig("lm"), nil, 1)
 	if _, err := runViz(t, "attention", "--model", "lm", "--src", "a b", "--out", "a.png"); err == nil || !strings.Contains(err.Error(), "language model") {
 		t.Errorf("language model: %v", err)
 	}

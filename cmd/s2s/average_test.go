@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/s2s-nmt/s2s/internal/manifest"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
-	"github.com/s2s-nmt/s2s/internal/modeldir/modeldirtest"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
+	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/rundir/rundirtest"
 )
 
 // TestAverage: two checkpoints of one run average element-wise into a
@@ -17,7 +17,7 @@ import (
 func TestAverage(t *testing.T) {
 	tinyRun(t, 80)
 	run := filepath.Join("runs", "tiny")
-	m, err := modeldir.Open[float32](run)
+	m, err := openModel(run, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestAverage(t *testing.T) {
 		}
 		dir := filepath.Join(run, "checkpoints", "step-"+string(rune('1'+k)))
 		os.MkdirAll(dir, 0o755)
-		if err := safetensors.SaveSet(filepath.Join(dir, modeldir.WeightsFile), m.Net.Params(), nil); err != nil {
+		if err := safetensors.SaveSet(filepath.Join(dir, rundir.WeightsFile), m.Net.Params(), nil); err != nil {
 			t.Fatal(err)
 		}
 		manifest.Write(dir)
@@ -40,7 +40,7 @@ func TestAverage(t *testing.T) {
 	if err != nil || !strings.Contains(out, "averaged 2 checkpoints into avg") {
 		t.Fatalf("%q, %v", out, err)
 	}
-	avg, err := modeldir.Open[float32]("avg")
+	avg, err := openModel("avg", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +52,9 @@ func TestAverage(t *testing.T) {
 	if _, _, err := runCLI(t, strings.NewReader("the cat\n"), "translate", "--model", "avg"); err != nil {
 		t.Error(err)
 	}
-	other := modeldirtest.Config("other", 80)
+	other := rundirtest.Config("other", 80)
 	other.Model.Decoder.Hidden = 12
-	modeldirtest.Write(t, "other", other, 1)
+	rundirtest.Write(t, "other", other, 1)
 	_, _, err = runCLI(t, nil, "average", "--out", "avg2", ckpts[0], "other")
 	if err == nil || !strings.Contains(err.Error(), "other: model config differs") {
 		t.Errorf("different models: %v", err)

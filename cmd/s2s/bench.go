@@ -19,8 +19,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(newBenchCommand()) }
-
 // benchArgs are the arguments of s2s bench.
 type benchArgs struct {
 	shape, mode, cell string

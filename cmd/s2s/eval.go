@@ -1,15 +1,11 @@
 package main
 
 import (
-	"errors"
-	"io"
 	"strings"
 
 	"github.com/s2s-nmt/s2s/translate/bleu"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newEvalCommand()) }
 
 // evalArgs are the flags of s2s eval.
 type evalArgs struct {
@@ -34,16 +30,6 @@ type evalArgs struct {
 type testSet struct {
 	Hyp  string
 	Refs []string
-}
-
-// translateTestSet translates the test set of the model in dir (runs/latest
-// when dir is "") with beam size beam (0: the model config's), writes the
-// hypotheses and returns where they and the references are. It is a hook:
-// the translation code sets it when it lands.
-var translateTestSet = func(dir string, beam int, log io.Writer) (testSet, error) {
-	return testSet{}, errors.New("translating the test set needs a trained model: " +
-		"model loading and beam search are not available in this build yet; " +
-		"score a translation instead with --ref REF [--hyp HYP]")
 }
 
 // refList is a repeatable --ref flag that, unlike cli.StringSliceFlag,

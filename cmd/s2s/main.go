@@ -1,23 +1,17 @@
 // Command s2s trains, runs and scores recurrent encoder–decoder translation
-// models. Each subcommand lives in its own file and registers itself.
+// models. Each subcommand lives in its own file; newApp lists them.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 
 	"github.com/urfave/cli/v2"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
-
-var commands []*cli.Command
-
-// register adds a subcommand; each command file calls it from init.
-func register(c *cli.Command) { commands = append(commands, c) }
 
 // usageError marks an error as the user's misuse of the command line (exit 2).
 type usageError struct{ err error }
@@ -28,8 +22,14 @@ func (e usageError) Unwrap() error { return e.err }
 // usagef returns a usage error (exit code 2).
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// newApp returns the application with every subcommand, in the order help
+// lists them. main and the tests build it here.
 func newApp() *cli.App {
-	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
+	commands := []*cli.Command{
+		newAttentionCommand(), newAverageCommand(), newBenchCommand(), newEvalCommand(),
+		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newSampleCommand(),
+		newTokenizeCommand(), newTrainCommand(), newTranslateCommand(), newVersionCommand(),
+	}
 	return &cli.App{
 		Name:            "s2s",
 		Usage:           "recurrent encoder–decoder machine translation",
@@ -47,11 +47,16 @@ func main() {
 	os.Exit(run(os.Args))
 }
 
+// execute runs app on the command line args (args[0] is the program),
+// letting flags follow positional arguments.
+func execute(app *cli.App, args []string) error {
+	return app.Run(intersperse(app.Commands, args))
+}
+
 // run executes the application and maps errors to exit codes: 0 ok,
 // 2 usage, 1 anything else. Errors are printed once, here.
 func run(args []string) int {
-	app := newApp()
-	err := app.Run(intersperse(app.Commands, args))
+	err := execute(newApp(), args)
 	if err == nil {
 		return 0
 	}

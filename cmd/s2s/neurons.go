@@ -7,13 +7,10 @@ import (
 	"path/filepath"
 
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
 	"github.com/s2s-nmt/s2s/internal/viz"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newNeuronsCommand()) }
 
 // neuronsArgs are the flags of s2s neurons.
 type neuronsArgs struct {
@@ -41,7 +38,7 @@ func newNeuronsCommand() *cli.Command {
 			if err := a.check(c.Args().Len()); err != nil {
 				return err
 			}
-			return runNeurons(c.App.Writer, a)
+			return runNeurons(c.App.Writer, c.App.ErrWriter, a)
 		},
 	}
 }
@@ -62,12 +59,12 @@ func (a neuronsArgs) check(nargs int) error {
 }
 
 // runNeurons records the activations and writes the page atomically.
-func runNeurons(w io.Writer, a neuronsArgs) error {
-	m, err := modeldir.OpenLM(a.model)
+func runNeurons(w, warn io.Writer, a neuronsArgs) error {
+	m, err := openModel(a.model, model.TypeLM, warn)
 	if err != nil {
 		return err
 	}
-	L, H := m.Net.Layers(), m.Net.Hidden()
+	L, H := m.LM.Layers(), m.LM.Hidden()
 	if a.layer == -1 {
 		a.layer = L - 1
 	}
@@ -93,7 +90,7 @@ func runNeurons(w io.Writer, a neuronsArgs) error {
 		return err
 	}
 	defer f.Abort()
-	title := fmt.Sprintf("%s: layer %d of %s", filepath.Base(a.text), a.layer, filepath.Base(m.RunDir))
+	title := fmt.Sprintf("%s: layer %d of %s", filepath.Base(a.text), a.layer, filepath.Base(m.Run.Dir))
 	if err := viz.NeuronPage(f, text, acts, viz.NeuronOptions{Title: title, Cell: a.cell}); err != nil {
 		return err
 	}
@@ -106,17 +103,17 @@ func runNeurons(w io.Writer, a neuronsArgs) error {
 // activations runs m over text, one token at a time from a zero state,
 // and returns the decoded text and, per byte of it, the layer's hidden
 // state after the token that byte belongs to.
-func activations(m *modeldir.LMModel, text string, layer int) (string, [][]float32, error) {
-	ws, carry := m.Net.NewWorkspace(), &model.Carry[float32]{}
+func activations(m *loadedModel, text string, layer int) (string, [][]float32, error) {
+	ws, carry := m.LM.NewWorkspace(), &model.Carry[float32]{}
 	var (
 		out  []byte
 		acts [][]float32
 		one  [1]int32
 	)
-	for _, id := range m.Tok.Encode(text) {
+	for _, id := range m.Tgt.Encode(text) {
 		one[0] = id
-		m.Net.Step(ws, carry, one[:])
-		piece, err := m.Tok.Decode(one[:])
+		m.LM.Step(ws, carry, one[:])
+		piece, err := m.Tgt.Decode(one[:])
 		if err != nil {
 			return "", nil, err
 		}

@@ -15,8 +15,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(newPlotCommand()) }
-
 // plotArgs are the flags of s2s plot.
 type plotArgs struct {
 	model         string // run directory, or a metrics.jsonl file; "" for runs/latest

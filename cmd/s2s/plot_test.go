@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/urfave/cli/v2"
 )
 
 // metricsFixture is a small run's metrics.jsonl: nulls, a resume, a torn last line.
@@ -27,13 +24,7 @@ const metricsFixture = `{"event":"train","step":10,"epoch":1,"loss":5.1,"lr":0.0
 func runPlotCLI(t *testing.T, dir string, args ...string) (string, string, error) {
 	t.Helper()
 	t.Chdir(dir)
-	var out, errOut bytes.Buffer
-	app := &cli.App{
-		Name: "s2s", Commands: []*cli.Command{newPlotCommand()}, Writer: &out, ErrWriter: &errOut,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error { return usageError{err} },
-	}
-	err := app.Run(append([]string{"s2s", "plot"}, args...))
-	return out.String(), errOut.String(), err
+	return runApp(t, nil, append([]string{"plot"}, args...)...)
 }
 
 // newRun writes runs/NAME/metrics.jsonl under a temporary directory and

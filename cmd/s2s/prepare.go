@@ -4,16 +4,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/s2s-nmt/s2s/configs"
-	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/train"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newPrepareCommand()) }
 
 // prepareArgs are the arguments of s2s prepare.
 type prepareArgs struct {
@@ -23,19 +20,20 @@ type prepareArgs struct {
 }
 
 func newPrepareCommand() *cli.Command {
+	a := prepareArgs{workDir: "."}
 	return &cli.Command{
 		Name:      "prepare",
 		Usage:     "learn or load the tokenizers and encode the corpora into runs/<name>",
 		ArgsUsage: "CONFIG",
 		Description: "Reads the experiment file, writes runs/<name>/config.yaml (every default written out),\n" +
-			"tokenizer.src.json, tokenizer.tgt.json and the encoded corpora in data/, and points\n" +
-			"runs/latest at the run. A second run with the same corpora and tokenizer reuses the cache.",
-		Flags: []cli.Flag{&cli.IntFlag{Name: "threads", Usage: "cores to use (0: all)"}},
+			"tokenizer.src.json, tokenizer.tgt.json and the encoded corpora (or text) in data/, and\n" +
+			"points runs/latest at the run. A second run with the same corpora and tokenizer reuses the cache.",
+		Flags: []cli.Flag{&cli.IntFlag{Name: "threads", Usage: "cores to use (0: all)", Destination: &a.threads}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("prepare takes one CONFIG file, e.g. s2s prepare configs/numbers-en-ru.yaml")
 			}
-			a := prepareArgs{config: c.Args().First(), workDir: ".", threads: c.Int("threads")}
+			a.config = c.Args().First()
 			if a.threads < 0 {
 				return usagef("--threads %d: must be ≥ 0", a.threads)
 			}
@@ -53,40 +51,32 @@ func runPrepare(a prepareArgs, out, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.CheckFiles(); err != nil {
-		return err
-	}
-	runDir := cfg.RunDir(a.workDir)
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return err
-	}
-	if err := cfg.Write(filepath.Join(runDir, "config.yaml")); err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
-	p, err := corpora.Prepare(cfg.Data, runDir, log)
+	run, data, err := prepareRun(cfg, a.workDir, slog.New(slog.NewTextHandler(logw, nil)))
 	if err != nil {
 		return err
 	}
-	if err := linkLatest(filepath.Join(a.workDir, "runs"), cfg.Name); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(out, "prepared %s: %d training pairs, %d dev pairs, %d test lines, vocabulary %d/%d\n",
-		runDir, p.Train.Len(), p.Dev.Len(), len(p.Test.Src), p.Src.VocabSize(), p.Tgt.VocabSize())
+	_, err = fmt.Fprintf(out, "prepared %s: %s\n", run.Dir, data.Describe())
 	return err
 }
 
-// linkLatest points runsDir/latest at runsDir/name, replacing the link
-// atomically.
-func linkLatest(runsDir, name string) error {
-	tmp := filepath.Join(runsDir, ".latest.tmp")
-	os.Remove(tmp)
-	if err := os.Symlink(name, tmp); err != nil {
-		return err
+// prepareRun is the data part that prepare and train share: it checks
+// the config's files, writes the resolved config into the run directory,
+// prepares the data as the model type needs it and points runs/latest at
+// the run.
+func prepareRun(cfg *configs.Config, workDir string, log *slog.Logger) (rundir.Run, train.Data, error) {
+	run := rundir.ForName(workDir, cfg.Name)
+	if err := cfg.CheckFiles(); err != nil {
+		return run, train.Data{}, err
 	}
-	if err := os.Rename(tmp, filepath.Join(runsDir, "latest")); err != nil {
-		os.Remove(tmp)
-		return err
+	if err := run.Create(); err != nil {
+		return run, train.Data{}, err
 	}
-	return nil
+	if err := run.WriteConfig(cfg); err != nil {
+		return run, train.Data{}, err
+	}
+	data, err := train.Prepare(cfg.Model.Type, cfg.Data, run, log)
+	if err != nil {
+		return run, data, err
+	}
+	return run, data, run.LinkLatest()
 }

@@ -8,12 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/s2s-nmt/s2s/corpora"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newSampleCommand()) }
 
 // sampleArgs are the flags of s2s sample.
 type sampleArgs struct {
@@ -71,7 +68,7 @@ func (a sampleArgs) check(nargs int) error {
 
 // runSample opens the language model and streams its text to w.
 func runSample(w io.Writer, a sampleArgs) error {
-	m, err := modeldir.OpenLM(a.model)
+	m, err := openModel(a.model, model.TypeLM, nil)
 	if err != nil {
 		return err
 	}
@@ -79,7 +76,7 @@ func runSample(w io.Writer, a sampleArgs) error {
 	if !a.seeded {
 		seed = uint64(time.Now().UnixNano())
 	}
-	g := &generator{m: m.Net, tok: m.Tok, out: &textStream{w: w},
+	g := &generator{m: m.LM, tok: m.Tgt, out: &textStream{w: w},
 		s: model.Sampler[float32]{Temperature: a.temperature, TopK: a.topK, Min: model.UNK + 1,
 			Rng: rand.New(rand.NewPCG(seed, 0))}}
 	return g.run(a.prime, a.length)

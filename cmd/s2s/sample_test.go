@@ -10,23 +10,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/s2s-nmt/s2s/corpora"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
-	"github.com/s2s-nmt/s2s/internal/modeldir/modeldirtest"
-	"github.com/urfave/cli/v2"
+	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/rundir/rundirtest"
 )
 
 // runViz runs s2s with the sample, neurons and attention commands and
 // returns standard output and the app's error.
 func runViz(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	app := &cli.App{
-		Name: "s2s", Commands: []*cli.Command{newSampleCommand(), newNeuronsCommand(), newAttentionCommand()},
-		Writer: &out, ErrWriter: &errOut,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error { return usageError{err} },
-	}
-	err := app.Run(append([]string{"s2s"}, args...))
-	return out.String(), err
+	out, _, err := runApp(t, nil, args...)
+	return out, err
 }
 
 // tinyLMRun makes runs/char, a tiny random character LM, in a fresh
@@ -34,7 +27,7 @@ func runViz(t *testing.T, args ...string) (string, error) {
 func tinyLMRun(t *testing.T) {
 	t.Helper()
 	t.Chdir(t.TempDir())
-	modeldirtest.WriteLM(t, filepath.Join("runs", "char"), modeldirtest.LMConfig("char"), nil, 5)
+	rundirtest.WriteLM(t, filepath.Join("runs", "char"), rundirtest.LMConfig("char"), nil, 5)
 	if err := os.Symlink("char", filepath.Join("runs", "latest")); err != nil {
 		t.Fatal(err)
 	}
@@ -85,10 +78,10 @@ func TestSample(t *testing.T) {
 func TestSampleErrors(t *testing.T) {
 	t.Chdir(t.TempDir())
 	_, err := runViz(t, "sample", "--seed", "1")
-	if !errors.Is(err, modeldir.ErrNoModel) || !strings.Contains(err.Error(), "--model") {
+	if !errors.Is(err, rundir.ErrNoModel) || !strings.Contains(err.Error(), "--model") {
 		t.Errorf("no model: %v", err)
 	}
-	modeldirtest.Write(t, "mt", modeldirtest.Config("mt", 20), 1)
+	rundirtest.Write(t, "mt", rundirtest.Config("mt", 20), 1)
 	if _, err := runViz(t, "sample", "--model", "mt"); err == nil || !strings.Contains(err.Error(), "language model") {
 		t.Errorf("seq2seq model: %v", err)
 	}

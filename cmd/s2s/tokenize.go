@@ -12,8 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { register(newTokenizeCommand()) }
-
 // tokenizeArgs are the flags of s2s tokenize.
 type tokenizeArgs struct {
 	tokenizer string // a tokenizer.json

@@ -2,24 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
 
 	"github.com/s2s-nmt/s2s/configs"
 	"github.com/s2s-nmt/s2s/corpora"
-	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/train"
 	"github.com/urfave/cli/v2"
 )
-
-func init() { register(newTrainCommand()) }
 
 // trainArgs are the arguments of s2s train.
 type trainArgs struct {
@@ -34,6 +33,8 @@ type trainArgs struct {
 }
 
 func newTrainCommand() *cli.Command {
+	a := trainArgs{workDir: "."}
+	var sets cli.StringSlice
 	return &cli.Command{
 		Name:      "train",
 		Usage:     "prepare the data when needed, train, validate and checkpoint",
@@ -43,20 +44,18 @@ func newTrainCommand() *cli.Command {
 			"SIGINT or SIGTERM finishes the current step, writes a checkpoint and exits 0; --resume continues\n" +
 			"exactly where a run stopped.",
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "set", Usage: "override a config key, e.g. --set training.max_steps=200 (repeatable)"},
-			&cli.BoolFlag{Name: "resume", Usage: "continue the run from its newest checkpoint"},
-			&cli.BoolFlag{Name: "force", Usage: "start over, discarding the run's checkpoints and weights"},
-			&cli.StringFlag{Name: "init-from", Usage: "start from the weights of a trained model `DIR` (fine-tuning; same vocabularies)"},
-			&cli.IntFlag{Name: "threads", Usage: "cores to use (default: training.threads, 0 = all)"},
-			&cli.IntFlag{Name: "samples", Value: 5, Usage: "test translations to print at the end"},
+			&cli.StringSliceFlag{Name: "set", Usage: "override a config key, e.g. --set training.max_steps=200 (repeatable)", Destination: &sets},
+			&cli.BoolFlag{Name: "resume", Usage: "continue the run from its newest checkpoint", Destination: &a.resume},
+			&cli.BoolFlag{Name: "force", Usage: "start over, discarding the run's checkpoints and weights", Destination: &a.force},
+			&cli.StringFlag{Name: "init-from", Usage: "start from the weights of a trained model `DIR` (fine-tuning; same vocabularies)", Destination: &a.initFrom},
+			&cli.IntFlag{Name: "threads", Usage: "cores to use (default: training.threads, 0 = all)", Destination: &a.threads},
+			&cli.IntFlag{Name: "samples", Value: 5, Usage: "test translations to print at the end", Destination: &a.samples},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("train takes one CONFIG file, e.g. s2s train configs/numbers-en-ru.yaml")
 			}
-			a := trainArgs{config: c.Args().First(), sets: c.StringSlice("set"), resume: c.Bool("resume"),
-				force: c.Bool("force"), initFrom: c.String("init-from"), threads: c.Int("threads"),
-				workDir: ".", samples: c.Int("samples")}
+			a.config, a.sets = c.Args().First(), sets.Value()
 			if a.threads < 0 {
 				return usagef("--threads %d: must be ≥ 0", a.threads)
 			}
@@ -73,6 +72,17 @@ func newTrainCommand() *cli.Command {
 	}
 }
 
+// start is how the flags say training begins.
+func (a trainArgs) start() rundir.Start {
+	switch {
+	case a.resume:
+		return rundir.Resume
+	case a.force:
+		return rundir.Over
+	}
+	return rundir.Fresh
+}
+
 // runTrain does s2s train: the summary goes to out, the log to logw.
 func runTrain(ctx context.Context, a trainArgs, out, logw io.Writer) error {
 	cfg, err := configs.LoadWithSets(a.config, a.sets)
@@ -85,49 +95,42 @@ func runTrain(ctx context.Context, a trainArgs, out, logw io.Writer) error {
 	if cfg.Training.Threads > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cfg.Training.Threads))
 	}
-	if err := cfg.CheckFiles(); err != nil {
-		return err
-	}
-	runDir := cfg.RunDir(a.workDir)
-	if err := train.CheckRunDir(runDir, a.resume, a.force); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return err
-	}
-	if err := cfg.Write(filepath.Join(runDir, "config.yaml")); err != nil {
+	if err := startError(rundir.ForName(a.workDir, cfg.Name).Check(a.start())); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-	var data train.Data
-	if cfg.Model.Type == model.TypeLM {
-		data.Text, err = corpora.PrepareText(cfg.Data, runDir, log)
-	} else {
-		data.Parallel, err = corpora.Prepare(cfg.Data, runDir, log)
-	}
+	run, data, err := prepareRun(cfg, a.workDir, log)
 	if err != nil {
 		return err
 	}
-	if err := linkLatest(filepath.Join(a.workDir, "runs"), cfg.Name); err != nil {
-		return err
-	}
+	opts := train.Options{Run: run, Resume: a.resume, Log: log, Progress: logw, Samples: a.samples, Out: out, MaxLen: cfg.Data.MaxLen}
 	if a.initFrom != "" {
-		if a.initFrom, err = initFromWeights(a.initFrom, data); err != nil {
+		if opts.InitFrom, err = initFromWeights(a.initFrom, cfg, data, logw); err != nil {
 			return err
 		}
 	}
 	spec := &train.Spec{Model: cfg.Model, Training: cfg.Training, Translate: cfg.Translate}
 	start := time.Now()
-	sum, err := train.Run(ctx, spec, data, train.Options{RunDir: runDir, Resume: a.resume, InitFrom: a.initFrom,
-		Log: log, Progress: logw, Samples: a.samples, Out: out, MaxLen: cfg.Data.MaxLen})
+	sum, err := train.Run(ctx, spec, data, opts)
 	if err != nil {
-		return err
+		return startError(err)
 	}
-	return printSummary(out, runDir, sum, time.Since(start))
+	return printSummary(out, run, sum, time.Since(start))
+}
+
+// startError says which flag to use when a run cannot start as asked.
+func startError(err error) error {
+	switch {
+	case errors.Is(err, rundir.ErrTrained):
+		return fmt.Errorf("%w: pass --resume to continue it or --force to start over", err)
+	case errors.Is(err, rundir.ErrNoCheckpoint):
+		return fmt.Errorf("%w; run without --resume to start training", err)
+	}
+	return err
 }
 
 // printSummary prints the end-of-run summary.
-func printSummary(w io.Writer, runDir string, s *train.Summary, wall time.Duration) error {
+func printSummary(w io.Writer, run rundir.Run, s *train.Summary, wall time.Duration) error {
 	if s.Interrupted {
 		_, err := fmt.Fprintf(w, "interrupted at step %d: checkpoint %s written; continue with --resume\n", s.Steps, s.Checkpoint)
 		return err
@@ -140,7 +143,7 @@ func printSummary(w io.Writer, runDir string, s *train.Summary, wall time.Durati
 		best = fmt.Sprintf("best dev BLEU %.2f at step %d", s.BestBLEU, s.BestStep)
 	}
 	_, err := fmt.Fprintf(w, "trained %s: %d steps (epoch %d, %s), %s, %.0f target tokens/s, %s\nmodel: %s\n",
-		runDir, s.Steps, s.Epoch, s.StopReason, best, s.TokPerS, wall.Round(time.Second), filepath.Join(runDir, train.WeightsFile))
+		run.Dir, s.Steps, s.Epoch, s.StopReason, best, s.TokPerS, wall.Round(time.Second), run.Path(rundir.WeightsFile))
 	return err
 }
 
@@ -152,39 +155,28 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 	return a
 }
 
-// initFromWeights checks that the model directory dir (a run, a checkpoint
-// or an average) has exactly the vocabularies of this run and returns its
-// weights file, for --init-from.
-func initFromWeights(dir string, data train.Data) (string, error) {
-	runDir := dir
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
-		runDir = filepath.Join(dir, "..", "..") // a checkpoint
+// initFromWeights opens the model directory dir (a run, a checkpoint or
+// an average) for --init-from, checks that it has exactly this run's
+// vocabularies and model type, and returns its weights.
+func initFromWeights(dir string, cfg *configs.Config, data train.Data, warn io.Writer) (*mat.Set[float32], error) {
+	m, err := openModel(dir, cfg.Model.Type, warn)
+	if err != nil {
+		return nil, fmt.Errorf("--init-from: %w", err)
 	}
-	var src, tgt *corpora.Tokenizer
+	src, tgt := data.Text.Tok, data.Text.Tok
 	if data.Parallel != nil {
 		src, tgt = data.Parallel.Src, data.Parallel.Tgt
-	} else {
-		src, tgt = data.Text.Tok, data.Text.Tok
 	}
 	for _, side := range []struct {
-		file string
-		tok  *corpora.Tokenizer
-	}{{"tokenizer.src.json", src}, {"tokenizer.tgt.json", tgt}} {
-		path := filepath.Join(runDir, side.file)
-		theirs, err := corpora.Load(path)
-		if err != nil {
-			return "", fmt.Errorf("--init-from %s: %w", dir, err)
-		}
-		a, _ := theirs.MarshalJSON()
-		b, _ := side.tok.MarshalJSON()
+		file       string
+		ours, them *corpora.Tokenizer
+	}{{rundir.SrcTokenizer, src, m.Src}, {rundir.TgtTokenizer, tgt, m.Tgt}} {
+		a, _ := side.them.MarshalJSON()
+		b, _ := side.ours.MarshalJSON()
 		if string(a) != string(b) {
-			return "", fmt.Errorf("--init-from %s: %s differs from this run's vocabulary; fine-tuning needs the same tokenizers "+
-				"(set data.tokenizer.path, or src_path and tgt_path, to that model's files)", dir, path)
+			return nil, fmt.Errorf("--init-from %s: %s differs from this run's vocabulary; fine-tuning needs the same tokenizers "+
+				"(set data.tokenizer.path, or src_path and tgt_path, to that model's files)", dir, m.Run.Path(side.file))
 		}
 	}
-	w := filepath.Join(dir, train.WeightsFile)
-	if _, err := os.Stat(w); err != nil {
-		return "", fmt.Errorf("--init-from %s: %w", dir, err)
-	}
-	return w, nil
+	return m.Params(), nil
 }

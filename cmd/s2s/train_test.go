@@ -70,7 +70,7 @@ func TestTrainRefusesBadSet(t *testing.T) {
 }
 
 func TestFlagsAfterArguments(t *testing.T) {
-	got := intersperse(commands, []string{"s2s", "train", "c.yaml", "--resume", "--set", "a=1", "--threads=2"})
+	got := intersperse(newApp().Commands, []string{"s2s", "train", "c.yaml", "--resume", "--set", "a=1", "--threads=2"})
 	want := []string{"s2s", "train", "--resume", "--set", "a=1", "--threads=2", "--", "c.yaml"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("intersperse: %q, want %q", got, want)
@@ -110,4 +110,62 @@ func TestInitFromChecksVocabularies(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "differs from this run's vocabulary") {
 		t.Fatalf("fine-tuning across vocabularies: %v, want a refusal", err)
 	}
+}
+
+// TestDevBLEUIsEvalOfTranslateGreedy: the trainer's dev BLEU for the best
+// weights equals `s2s eval` of `s2s translate --greedy` on the same dev
+// lines, with dev sources longer than data.max_len among them (truncated
+// alike in both).
+func TestDevBLEUIsEvalOfTranslateGreedy(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
+	const maxLen = 10
+	a := trainArgs{config: cfg, workDir: dir, sets: []string{
+		"training.max_steps=400", "training.valid_every=200", "training.valid_sentences=0", "training.checkpoint_every=200", "training.learning_rate=0.005",
+		"data.max_len=" + strconv.Itoa(maxLen), "model.encoder.emb=32", "model.encoder.hidden=32",
+		"model.decoder.emb=32", "model.decoder.hidden=64", "training.threads=2"}}
+	var out, log bytes.Buffer
+	if err := runTrain(context.Background(), a, &out, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	run := filepath.Join(dir, "runs", "numbers-en-ru")
+	data := filepath.Join(run, "data", "numbers-en-ru-seed1")
+	devSrc, devRef := filepath.Join(data, "dev.en"), filepath.Join(data, "dev.ru")
+
+	// The trainer's best dev BLEU, from metrics.jsonl.
+	b, _ := os.ReadFile(filepath.Join(run, "metrics.jsonl"))
+	best := -1.0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var ev struct {
+			Event string
+			BLEU  *float64
+		}
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Event == "valid" && ev.BLEU != nil {
+			best = max(best, *ev.BLEU)
+		}
+	}
+	if best < 0 {
+		t.Fatalf("no dev BLEU in metrics.jsonl:\n%s", b)
+	}
+
+	hyp := filepath.Join(dir, "dev.hyp")
+	_, stderr, err := runApp(t, nil, "translate", "--greedy", "--model", run, "-i", devSrc, "-o", hyp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "more than the model's data.max_len 10: truncated") {
+		t.Fatalf("no dev source is longer than data.max_len %d: the test needs one\n%s", maxLen, stderr)
+	}
+	evalOut, _, err := runApp(t, nil, "eval", "--ref", devRef, "--hyp", hyp, "--width", "6", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var score struct{ Score float64 }
+	if err := json.Unmarshal([]byte(evalOut), &score); err != nil {
+		t.Fatalf("%v: %s", err, evalOut)
+	}
+	if got, want := strconv.FormatFloat(best, 'f', 6, 64), strconv.FormatFloat(score.Score, 'f', 6, 64); got != want {
+		t.Errorf("trainer's dev BLEU %s, s2s eval of s2s translate --greedy %s", got, want)
+	}
+	t.Logf("dev BLEU %.6f, eval %.6f", best, score.Score)
 }

@@ -12,32 +12,31 @@ import (
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/internal/layer"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
 )
 
-func init() {
-	register(newTranslateCommand())
-	translateTestSet = translateTestFile
-}
-
-// translateArgs are the flags of s2s translate; nil pointers were not
-// given and take the model config's defaults.
+// translateArgs are the flags of s2s translate. alpha and maxLenRatio
+// count only when given (hasAlpha, hasMaxLenRatio); otherwise the model
+// config's defaults apply.
 type translateArgs struct {
-	model, input, output string
-	beam, nbest          int
-	alpha, maxLenRatio   *float64
-	batchSize, threads   int
-	greedy, sample       bool
-	temperature          float64
-	topK                 int
-	seed                 uint64
-	alignments           string
-	scores               bool
+	model, input, output     string
+	beam, nbest              int
+	alpha, maxLenRatio       float64
+	hasAlpha, hasMaxLenRatio bool
+	batchSize, threads       int
+	greedy, sample           bool
+	temperature              float64
+	topK                     int
+	seed                     uint64
+	alignments               string
+	scores                   bool
 }
 
 func newTranslateCommand() *cli.Command {
+	var a translateArgs
 	return &cli.Command{
 		Name:  "translate",
 		Usage: "translate text, one sentence per line, with beam search, greedy search or sampling",
@@ -46,26 +45,25 @@ func newTranslateCommand() *cli.Command {
 			"the model config's translate section. --model takes a run directory, a checkpoint inside\n" +
 			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)"},
-			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "input `FILE` (default standard input)"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`, written atomically (default standard output)"},
-			&cli.IntFlag{Name: "beam", Usage: "beam size (default: the config's, 5)"},
-			&cli.IntFlag{Name: "nbest", Usage: "print the `N` best hypotheses per sentence in Marian's n-best format"},
-			&cli.Float64Flag{Name: "alpha", Usage: "length normalisation: score / length^alpha (default: the config's, 1.0)"},
-			&cli.Float64Flag{Name: "max-len-ratio", Usage: "output length bound: ratio × source length + max_len_extra"},
-			&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (default: the config's, 32)"},
-			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)"},
-			&cli.BoolFlag{Name: "greedy", Usage: "greedy search"},
-			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)"},
-			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T > 0"},
-			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))"},
-			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)"},
-			&cli.BoolFlag{Name: "scores", Usage: "append the log-probability and normalised score to each line"},
+			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)", Destination: &a.model},
+			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "input `FILE` (default standard input)", Destination: &a.input},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`, written atomically (default standard output)", Destination: &a.output},
+			&cli.IntFlag{Name: "beam", Usage: "beam size (default: the config's, 5)", Destination: &a.beam},
+			&cli.IntFlag{Name: "nbest", Usage: "print the `N` best hypotheses per sentence in Marian's n-best format", Destination: &a.nbest},
+			&cli.Float64Flag{Name: "alpha", Usage: "length normalisation: score / length^alpha (default: the config's, 1.0)", Destination: &a.alpha},
+			&cli.Float64Flag{Name: "max-len-ratio", Usage: "output length bound: ratio × source length + max_len_extra", Destination: &a.maxLenRatio},
+			&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (default: the config's, 32)", Destination: &a.batchSize},
+			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)", Destination: &a.threads},
+			&cli.BoolFlag{Name: "greedy", Usage: "greedy search", Destination: &a.greedy},
+			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)", Destination: &a.sample},
+			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T > 0", Destination: &a.temperature},
+			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)", Destination: &a.topK},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))", Destination: &a.seed},
+			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)", Destination: &a.alignments},
+			&cli.BoolFlag{Name: "scores", Usage: "append the log-probability and normalised score to each line", Destination: &a.scores},
 		},
 		Action: func(c *cli.Context) error {
-			a, err := parseTranslateArgs(c)
-			if err != nil {
+			if err := a.check(c); err != nil {
 				return err
 			}
 			return runTranslate(a, c.App.Reader, c.App.Writer, c.App.ErrWriter)
@@ -73,44 +71,35 @@ func newTranslateCommand() *cli.Command {
 	}
 }
 
-// parseTranslateArgs reads the flags and checks what can be checked
+// check notes which flags were given and checks what can be checked
 // without the model.
-func parseTranslateArgs(c *cli.Context) (translateArgs, error) {
-	a := translateArgs{model: c.String("model"), input: c.String("input"), output: c.String("output"),
-		beam: c.Int("beam"), nbest: c.Int("nbest"), batchSize: c.Int("batch-size"), threads: c.Int("threads"),
-		greedy: c.Bool("greedy"), sample: c.Bool("sample"), temperature: c.Float64("temperature"),
-		topK: c.Int("top-k"), seed: c.Uint64("seed"), alignments: c.String("alignments"), scores: c.Bool("scores")}
-	for name, p := range map[string]**float64{"alpha": &a.alpha, "max-len-ratio": &a.maxLenRatio} {
-		if c.IsSet(name) {
-			v := c.Float64(name)
-			*p = &v
-		}
-	}
+func (a *translateArgs) check(c *cli.Context) error {
+	a.hasAlpha, a.hasMaxLenRatio = c.IsSet("alpha"), c.IsSet("max-len-ratio")
 	if c.NArg() > 0 {
-		return a, usagef("translate takes no arguments (got %q): read a file with -i FILE", c.Args().First())
+		return usagef("translate takes no arguments (got %q): read a file with -i FILE", c.Args().First())
 	}
 	sampling := c.IsSet("temperature") || c.IsSet("top-k") || c.IsSet("seed")
 	switch {
 	case a.greedy && a.sample:
-		return a, usagef("translate: --greedy and --sample exclude each other")
+		return usagef("translate: --greedy and --sample exclude each other")
 	case sampling && !a.sample:
-		return a, usagef("translate: --temperature, --top-k and --seed go with --sample")
+		return usagef("translate: --temperature, --top-k and --seed go with --sample")
 	case (a.greedy || a.sample) && c.IsSet("beam"):
-		return a, usagef("translate: --beam is for beam search, not --greedy or --sample")
+		return usagef("translate: --beam is for beam search, not --greedy or --sample")
 	case a.greedy && a.nbest > 1:
-		return a, usagef("translate: greedy search finds one hypothesis: --nbest %d needs beam search or --sample", a.nbest)
+		return usagef("translate: greedy search finds one hypothesis: --nbest %d needs beam search or --sample", a.nbest)
 	case c.IsSet("beam") && a.beam < 1, c.IsSet("nbest") && a.nbest < 1,
 		c.IsSet("batch-size") && a.batchSize < 1, a.threads < 0, a.topK < 0:
-		return a, usagef("translate: --beam, --nbest and --batch-size must be ≥ 1; --threads and --top-k ≥ 0")
+		return usagef("translate: --beam, --nbest and --batch-size must be ≥ 1; --threads and --top-k ≥ 0")
 	case !translate.Alignment(a.alignments).Valid():
-		return a, usagef("translate: --alignments %q is not one of hard, soft", a.alignments)
+		return usagef("translate: --alignments %q is not one of hard, soft", a.alignments)
 	}
-	return a, nil
+	return nil
 }
 
 // options returns the search options: the model config's, overridden by
 // the flags.
-func (a translateArgs) options(m *modeldir.Model[float32]) (translate.Options, error) {
+func (a translateArgs) options(m *loadedModel) (translate.Options, error) {
 	o := translate.FromConfig(m.Config.Translate)
 	switch {
 	case a.greedy:
@@ -122,11 +111,11 @@ func (a translateArgs) options(m *modeldir.Model[float32]) (translate.Options, e
 		o.Beam = a.beam
 	}
 	o.NBest = max(a.nbest, 1)
-	if a.alpha != nil {
-		o.Alpha = *a.alpha
+	if a.hasAlpha {
+		o.Alpha = a.alpha
 	}
-	if a.maxLenRatio != nil {
-		o.MaxLenRatio = *a.maxLenRatio
+	if a.hasMaxLenRatio {
+		o.MaxLenRatio = a.maxLenRatio
 	}
 	o.Alignments = a.alignments != ""
 	if o.Mode == translate.Beam && o.NBest > o.Beam {
@@ -146,7 +135,7 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 	if a.threads > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
 	}
-	m, err := modeldir.Open[float32](a.model)
+	m, err := openModel(a.model, model.TypeSeq2Seq, stderr)
 	if err != nil {
 		return err
 	}
@@ -174,7 +163,7 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 
 // newStream returns a stream over m with opt, batches of batchSize (0:
 // the config's) and one worker per core.
-func newStream(m *modeldir.Model[float32], opt translate.Options, batchSize int, warn io.Writer) *translate.Stream[float32] {
+func newStream(m *loadedModel, opt translate.Options, batchSize int, warn io.Writer) *translate.Stream[float32] {
 	if batchSize < 1 {
 		batchSize = m.Config.Translate.BatchSize
 	}
@@ -199,15 +188,15 @@ func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
 	return f.Commit()
 }
 
-// translateTestFile is eval's translateTestSet: it translates the test
-// set of the model in dir (runs/latest when "") with its best weights and
-// beam size beam (0: the config's), writes runs/<name>/test.hyp
-// atomically and returns it with the reference files.
-func translateTestFile(dir string, beam int, log io.Writer) (testSet, error) {
-	m, err := modeldir.Open[float32](dir)
-	if errors.Is(err, modeldir.ErrNoModel) {
+// translateTestSet translates the test set of the model in dir
+// (runs/latest when "") with its best weights and beam size beam (0: the
+// config's), writes runs/<name>/test.hyp atomically and returns it with
+// the reference files.
+func translateTestSet(dir string, beam int, log io.Writer) (testSet, error) {
+	m, err := openModel(dir, model.TypeSeq2Seq, log)
+	if errors.Is(err, rundir.ErrNoModel) {
 		return testSet{}, fmt.Errorf("translating the test set needs a trained model: %s does not exist here; "+
-			"train one first with `s2s train CONFIG`, pass --model DIR, or score a translation with --ref REF [--hyp HYP]", modeldir.Latest)
+			"train one first with `s2s train CONFIG`, pass --model DIR, or score a translation with --ref REF [--hyp HYP]", rundir.Latest)
 	}
 	if err != nil {
 		return testSet{}, err
@@ -227,7 +216,7 @@ func translateTestFile(dir string, beam int, log io.Writer) (testSet, error) {
 	defer f.Close()
 	s := newStream(m, opt, 0, log)
 	s.Input.Name = src
-	hyp := filepath.Join(m.RunDir, "test.hyp")
+	hyp := m.Run.Path(rundir.TestHypFile)
 	if err := runToFile(s, f, hyp); err != nil {
 		return testSet{}, err
 	}
@@ -238,13 +227,13 @@ func translateTestFile(dir string, beam int, log io.Writer) (testSet, error) {
 // testFiles returns the test source and references of m's config: the
 // data.test files, or for a synthetic corpus the test split prepare wrote
 // under the run's data/ (written now if it is missing).
-func testFiles(m *modeldir.Model[float32]) (string, []string, error) {
+func testFiles(m *loadedModel) (string, []string, error) {
 	d := m.Config.Data
 	switch {
 	case d.Test.Src != "" && len(d.Test.Refs) > 0:
 		return d.Test.Src, d.Test.Refs, nil
 	case d.Synthetic == corpora.NumbersEnRu:
-		dir := filepath.Join(m.RunDir, "data", fmt.Sprintf("%s-seed%d", d.Synthetic, d.SyntheticSeed))
+		dir := filepath.Join(m.Run.Path(rundir.DataDir), fmt.Sprintf("%s-seed%d", d.Synthetic, d.SyntheticSeed))
 		src, ref := filepath.Join(dir, "test."+d.SrcLang), filepath.Join(dir, "test."+d.TgtLang)
 		if _, err := os.Stat(src); err == nil {
 			return src, []string{ref}, nil
@@ -253,7 +242,7 @@ func testFiles(m *modeldir.Model[float32]) (string, []string, error) {
 	}
 	return "", nil, fmt.Errorf("%s: no data.test.src with data.test.refs to translate and score: "+
 		"add them to the config, or score a translation with s2s eval --ref REF [--hyp HYP]",
-		filepath.Join(m.RunDir, modeldir.ConfigFile))
+		m.Run.Path(rundir.ConfigFile))
 }
 
 // writeSyntheticTest writes the numbers corpus's test split.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -13,9 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s2s-nmt/s2s/internal/modeldir"
-	"github.com/s2s-nmt/s2s/internal/modeldir/modeldirtest"
-	"github.com/urfave/cli/v2"
+	"github.com/s2s-nmt/s2s/rundir/rundirtest"
 )
 
 // tinyRun makes a working directory holding runs/tiny, a random model
@@ -23,7 +20,7 @@ import (
 func tinyRun(t *testing.T, maxLen int) {
 	t.Helper()
 	t.Chdir(t.TempDir())
-	modeldirtest.Write(t, filepath.Join("runs", "tiny"), modeldirtest.Config("tiny", maxLen), 3)
+	rundirtest.Write(t, filepath.Join("runs", "tiny"), rundirtest.Config("tiny", maxLen), 3)
 	if err := os.Symlink("tiny", filepath.Join("runs", "latest")); err != nil {
 		t.Fatal(err)
 	}
@@ -33,17 +30,7 @@ func tinyRun(t *testing.T, maxLen int) {
 // returns standard output and standard error.
 func runCLI(t *testing.T, stdin io.Reader, args ...string) (string, string, error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	err := cliApp(stdin, &out, &errOut).Run(append([]string{"s2s"}, args...))
-	return out.String(), errOut.String(), err
-}
-
-func cliApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
-		Name: "s2s", Commands: []*cli.Command{newTranslateCommand(), newEvalCommand(), newAverageCommand()},
-		Reader: stdin, Writer: stdout, ErrWriter: stderr,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error { return usageError{err} },
-	}
+	return runApp(t, stdin, args...)
 }
 
 const threeLines = "the cat sat\n\none two three four\n"
@@ -135,7 +122,7 @@ func TestTranslateAlignments(t *testing.T) {
 	}
 	soft, _, _ := runCLI(t, strings.NewReader("the cat sat\n"), "translate", "--alignments", "soft")
 	f = strings.Split(strings.TrimSuffix(soft, "\n"), "\t")
-	m, err := modeldir.Open[float32]("")
+	m, err := openModel("", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,11 +231,11 @@ func TestTranslateErrors(t *testing.T) {
 // writes runs/<name>/test.hyp and scores it against data.test.refs.
 func TestEvalTranslates(t *testing.T) {
 	t.Chdir(t.TempDir())
-	cfg := modeldirtest.Config("tiny", 80)
+	cfg := rundirtest.Config("tiny", 80)
 	os.WriteFile("test.src", []byte(threeLines), 0o644)
 	os.WriteFile("test.ref", []byte("кошка сидела\n\nодин два три четыре\n"), 0o644)
 	cfg.Data.Test.Src, cfg.Data.Test.Refs = "test.src", []string{"test.ref"}
-	modeldirtest.Write(t, filepath.Join("runs", "tiny"), cfg, 3)
+	rundirtest.Write(t, filepath.Join("runs", "tiny"), cfg, 3)
 	os.Symlink("tiny", filepath.Join("runs", "latest"))
 	out, stderr, err := runCLI(t, nil, "eval", "--bleu", "--chrf", "--beam", "2")
 	if err != nil {

@@ -43,9 +43,11 @@ type Entry struct {
 	SHA256 string `json:"sha256"` // lowercase hex
 }
 
-// Manifest lists the files of a directory, sorted by Path.
+// Manifest lists the files of a directory, sorted by Path, and, for a
+// model directory, the number format of its weights ("f32").
 type Manifest struct {
-	Files []Entry `json:"files"`
+	Files     []Entry `json:"files"`
+	Precision string  `json:"precision,omitempty"`
 }
 
 // Build hashes every regular file under dir, subdirectories included,
@@ -83,12 +85,43 @@ func Write(dir string) error {
 	if err != nil {
 		return err
 	}
+	return atomicfile.WriteFile(filepath.Join(dir, Name), m.Bytes(), 0o644)
+}
+
+// Bytes returns the manifest as written to disk: indented JSON and a
+// final newline. The same manifest always gives the same bytes.
+func (m Manifest) Bytes() []byte {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return err // cannot happen: plain strings and numbers
+		panic(err) // cannot happen: plain strings and numbers
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, Name), append(b, '\n'), 0o644)
+	return append(b, '\n')
 }
+
+// Hash returns the size and hex SHA-256 of the file at path: the entry
+// that a manifest lists for it, under the name rel.
+func Hash(path, rel string) (Entry, error) {
+	size, sum, err := hashFile(path)
+	return Entry{Path: rel, Size: size, SHA256: sum}, err
+}
+
+// Sort orders m.Files by path, as a written manifest has them.
+func (m *Manifest) Sort() {
+	slices.SortFunc(m.Files, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// Lookup returns the entry for path.
+func (m Manifest) Lookup(path string) (Entry, bool) {
+	for _, e := range m.Files {
+		if e.Path == path {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// VerifyFile checks one entry of dir's manifest against the file.
+func VerifyFile(dir string, e Entry) error { return verifyFile(dir, e) }
 
 // hashFile returns the size and hex SHA-256 of the file at path.
 func hashFile(path string) (int64, string, error) {

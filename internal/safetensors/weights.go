@@ -2,6 +2,7 @@ package safetensors
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -20,19 +21,38 @@ func isBiasName(name string) bool {
 	return false
 }
 
-// SaveWeights writes the set's weights as SaveSet does, except that biases
-// (names ending in .bias, .b_ih or .b_hh) are stored with shape (C), as
-// PyTorch stores them, so that Python users can load them as they are.
-// LoadSet reads them back into the (1, C) parameters.
+// SaveWeights writes the set's weights to path atomically, as
+// WriteWeights lays them out.
 func SaveWeights[F mat.Float](path string, set *mat.Set[F], meta map[string]string) error {
-	ts, err := SetTensors(set)
+	ts, err := weightTensors(set)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	return WriteFile(path, ts, meta)
+}
+
+// WriteWeights writes the set's weights to w as SaveSet does, except that
+// biases (names ending in .bias, .b_ih or .b_hh) are stored with shape
+// (C), as PyTorch stores them, so that Python users can load them as they
+// are. LoadSet reads them back into the (1, C) parameters.
+func WriteWeights[F mat.Float](w io.Writer, set *mat.Set[F], meta map[string]string) error {
+	ts, err := weightTensors(set)
+	if err != nil {
+		return err
+	}
+	return Write(w, ts, meta)
+}
+
+// weightTensors returns the set's tensors with biases as vectors.
+func weightTensors[F mat.Float](set *mat.Set[F]) ([]Tensor[F], error) {
+	ts, err := SetTensors(set)
+	if err != nil {
+		return nil, err
 	}
 	for i, t := range ts {
 		if len(t.Shape) == 2 && t.Shape[0] == 1 && isBiasName(t.Name) {
 			ts[i].Shape = []int{t.Shape[1]}
 		}
 	}
-	return WriteFile(path, ts, meta)
+	return ts, nil
 }

@@ -1,8 +1,7 @@
-package modeldirtest
+package rundirtest
 
 import (
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,9 +10,8 @@ import (
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
-	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 )
 
 // LMConfig returns a valid experiment config named name for a tiny
@@ -30,7 +28,7 @@ func LMConfig(name string) *configs.Config {
 	return &c
 }
 
-// WriteLM writes a language-model directory at dir (created): cfg, a
+// WriteLM writes a language-model directory at dir (which must not exist): cfg, a
 // byte tokenizer (no merges) under both tokenizer names, and net's
 // weights, or random ones drawn from seed when net is nil. It returns the
 // model written.
@@ -45,18 +43,8 @@ func WriteLM(t testing.TB, dir string, cfg *configs.Config, net *model.LM[float3
 			t.Fatal(err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := rundir.Save(filepath.Clean(dir), cfg, tok, tok, net.Params(), nil); err != nil {
 		t.Fatal(err)
-	}
-	for _, err := range []error{
-		cfg.Write(filepath.Join(dir, modeldir.ConfigFile)),
-		tok.Save(filepath.Join(dir, modeldir.SrcTokenizer)),
-		tok.Save(filepath.Join(dir, modeldir.TgtTokenizer)),
-		safetensors.SaveSet(filepath.Join(dir, modeldir.WeightsFile), net.Params(), nil),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	return net
 }

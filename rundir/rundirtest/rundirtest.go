@@ -1,6 +1,6 @@
-// Package modeldirtest writes small model directories with random weights
+// Package rundirtest writes small model directories with random weights
 // for the tests of the packages and commands that read them.
-package modeldirtest
+package rundirtest
 
 import (
 	"math/rand/v2"
@@ -14,8 +14,8 @@ import (
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
-	"github.com/s2s-nmt/s2s/internal/modeldir"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/rundir"
 )
 
 // Lines are the text the tokenizer is learned from.
@@ -53,7 +53,7 @@ func Write(t testing.TB, dir string, cfg *configs.Config, seed uint64) *model.Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := modeldir.Save(filepath.Clean(dir), cfg, tok, tok, m, nil); err != nil {
+	if err := rundir.Save(filepath.Clean(dir), cfg, tok, tok, m.Params(), nil); err != nil {
 		t.Fatal(err)
 	}
 	return m

@@ -1,4 +1,4 @@
-package model
+package translate
 
 import (
 	"math/rand/v2"
@@ -10,6 +10,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/optim"
+	"github.com/s2s-nmt/s2s/model"
 )
 
 // The reverse-the-sequence task of the engine issue: an alphabet of 20
@@ -39,8 +40,8 @@ func (r *revTask) sentence() []int32 {
 }
 
 // batch builds a padded batch from sources; targets are their reverses.
-func revBatchOf(srcs [][]int32) *Batch {
-	b := &Batch{B: len(srcs)}
+func revBatchOf(srcs [][]int32) *model.Batch {
+	b := &model.Batch{B: len(srcs)}
 	for _, s := range srcs {
 		b.S, b.T = max(b.S, len(s)), max(b.T, len(s)+1)
 	}
@@ -50,15 +51,15 @@ func revBatchOf(srcs [][]int32) *Batch {
 		b.SrcLen, b.TgtLen = append(b.SrcLen, len(s)), append(b.TgtLen, len(s)+1)
 		rev := slices.Clone(s)
 		slices.Reverse(rev)
-		b.TgtIn[i*b.T] = BOS
+		b.TgtIn[i*b.T] = model.BOS
 		copy(b.TgtIn[i*b.T+1:], rev)
 		copy(b.TgtOut[i*b.T:], rev)
-		b.TgtOut[i*b.T+len(s)] = EOS
+		b.TgtOut[i*b.T+len(s)] = model.EOS
 	}
 	return b
 }
 
-func (r *revTask) trainBatch() *Batch {
+func (r *revTask) trainBatch() *model.Batch {
 	srcs := make([][]int32, revBatch)
 	for i := range srcs {
 		srcs[i] = r.sentence()
@@ -79,8 +80,8 @@ func (r *revTask) heldOut(n int) [][]int32 {
 
 // revConfig is a small model: bidirectional encoder of 64 per direction,
 // decoder of revDecHidden, Bahdanau attention, the tanh bridge, no dropout.
-func revConfig(kind cell.Kind) Config {
-	c := DefaultConfig()
+func revConfig(kind cell.Kind) model.Config {
+	c := model.DefaultConfig()
 	c.Encoder = encoder.Config{Cell: kind, Layers: 1, Bidirectional: true, Emb: 32, Hidden: 64}
 	c.Decoder = decoder.Config{Cell: kind, Layers: 1, Emb: 32, Hidden: revDecHidden, Attention: layer.Bahdanau, Bridge: decoder.BridgeTanh}
 	return c
@@ -96,7 +97,7 @@ func TestLearnsToReverse(t *testing.T) {
 	for _, kind := range []cell.Kind{cell.GRU, cell.LSTM} {
 		t.Run(string(kind), func(t *testing.T) {
 			task := &revTask{rng: rand.New(rand.NewPCG(1, 2)), seen: map[string]bool{}}
-			m, err := New[float32](revConfig(kind), revVocab, revVocab, rand.New(rand.NewPCG(5, 6)))
+			m, err := model.New[float32](revConfig(kind), revVocab, revVocab, rand.New(rand.NewPCG(5, 6)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,30 +122,38 @@ const (
 	revDecHidden = 64
 )
 
-func trainReverse(m *Seq2Seq[float32], task *revTask, steps int) {
+func trainReverse(m *model.Seq2Seq[float32], task *revTask, steps int) {
 	ps := m.Params()
 	opt := optim.NewAdam[float32](len(ps.W))
 	ws := m.NewWorkspace()
 	for s := 0; s < steps; s++ {
 		b := task.trainBatch()
 		ps.ZeroGrad()
-		m.Loss(ws, b, 1/float32(b.Tokens()), Options{})
+		m.Loss(ws, b, 1/float32(b.Tokens()), model.Options{})
 		optim.ClipGradNorm(ps.G, 1)
 		opt.Step(ps.W, ps.G, revLR*(1-float64(s)/float64(steps))) // linear decay to 0
 	}
 }
 
-func exactMatch(m *Seq2Seq[float32], srcs [][]int32) float64 {
-	ws := m.NewWorkspace()
+// exactMatch decodes srcs with translate's greedy search and returns
+// the share whose output is exactly the reversed source.
+func exactMatch(m *model.Seq2Seq[float32], srcs [][]int32) float64 {
+	s, err := NewSearcher(m, Options{Mode: Greedy, MaxLenExtra: revMax + 2})
+	if err != nil {
+		panic(err)
+	}
 	right := 0
 	for i := 0; i < len(srcs); i += revBatch {
 		chunk := srcs[i:min(i+revBatch, len(srcs))]
-		b := revBatchOf(chunk)
-		hyps := m.Greedy(ws, b, revMax+2)
-		for j, s := range chunk {
-			rev := slices.Clone(s)
+		batch := make([]Source, len(chunk))
+		for j, src := range chunk {
+			batch[j] = Source{Tokens: src, Line: i + j}
+		}
+		hyps := s.Search(batch)
+		for j, src := range chunk {
+			rev := slices.Clone(src)
 			slices.Reverse(rev)
-			if slices.Equal(hyps[j], rev) {
+			if slices.Equal(hyps[j][0].Tokens, rev) {
 				right++
 			}
 		}
