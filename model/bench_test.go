@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/alloctest"
@@ -50,7 +51,7 @@ func randomBatch(rng *rand.Rand, sh benchShape) *Batch {
 		for t := 0; t < b.T; t++ {
 			b.TgtOut[i*b.T+t] = int32(4 + rng.IntN(sh.V-4))
 		}
-		b.TgtIn[i*b.T] = BOS
+		b.TgtIn[i*b.T] = corpora.BOS
 		copy(b.TgtIn[i*b.T+1:(i+1)*b.T], b.TgtOut[i*b.T:])
 	}
 	return b

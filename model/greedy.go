@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -26,7 +27,7 @@ func (m *Seq2Seq[F]) Greedy(ws *Workspace[F], b *Batch, maxLen int) [][]int32 {
 	m.Dec.InitState(&g.st[0], enc)
 	g.tokens, g.rows = growTo(g.tokens, b.B), growTo(g.rows, b.B)
 	for i := range g.tokens {
-		g.tokens[i], g.rows[i] = BOS, i
+		g.tokens[i], g.rows[i] = corpora.BOS, i
 	}
 	out := make([][]int32, b.B)
 	done := make([]bool, b.B)
@@ -39,7 +40,7 @@ func (m *Seq2Seq[F]) Greedy(ws *Workspace[F], b *Batch, maxLen int) [][]int32 {
 			if done[i] {
 				continue
 			}
-			if y == EOS || step == maxLen {
+			if y == corpora.EOS || step == maxLen {
 				done[i], left = true, left-1
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -50,10 +51,10 @@ func revBatchOf(srcs [][]int32) *Batch {
 		b.SrcLen, b.TgtLen = append(b.SrcLen, len(s)), append(b.TgtLen, len(s)+1)
 		rev := slices.Clone(s)
 		slices.Reverse(rev)
-		b.TgtIn[i*b.T] = BOS
+		b.TgtIn[i*b.T] = corpora.BOS
 		copy(b.TgtIn[i*b.T+1:], rev)
 		copy(b.TgtOut[i*b.T:], rev)
-		b.TgtOut[i*b.T+len(s)] = EOS
+		b.TgtOut[i*b.T+len(s)] = corpora.EOS
 	}
 	return b
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -47,7 +48,7 @@ func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	mem := cfg.Encoder.OutDim() // the bridge reads the top layer's final states, as wide as its outputs
-	if m.Dec, err = decoder.New(m.set, "decoder", cfg.Decoder, tgtVocab, mem, mem, int(PAD)); err != nil {
+	if m.Dec, err = decoder.New(m.set, "decoder", cfg.Decoder, tgtVocab, mem, mem, int(corpora.PAD)); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	m.set.Alloc()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -69,7 +70,7 @@ func RandomBatch(rng *rand.Rand, vocab, b, s, t int) *Batch {
 		for j := 0; j < t; j++ {
 			bt.TgtOut[i*t+j] = int32(4 + rng.IntN(vocab-4))
 		}
-		bt.TgtIn[i*t] = BOS
+		bt.TgtIn[i*t] = corpora.BOS
 		copy(bt.TgtIn[i*t+1:(i+1)*t], bt.TgtOut[i*t:])
 	}
 	return bt

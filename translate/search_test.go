@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -34,7 +35,7 @@ func tinyModel[F float32 | float64](t testing.TB, kind cell.Kind, seed uint64) *
 	rng := rand.New(rand.NewPCG(seed, 8))
 	w := m.Dec.Out.W.W
 	for j, x := range w.Row(9) {
-		w.Row(int(model.EOS))[j] = 0.6*x + F(0.3*rng.NormFloat64())
+		w.Row(int(corpora.EOS))[j] = 0.6*x + F(0.3*rng.NormFloat64())
 	}
 	return m
 }
@@ -152,8 +153,8 @@ func TestScores(t *testing.T) {
 
 // pairBatch is a batch of one sentence pair.
 func pairBatch(src, tgt []int32) *model.Batch {
-	in := append([]int32{model.BOS}, tgt...)
-	out := append(append([]int32(nil), tgt...), model.EOS)
+	in := append([]int32{corpora.BOS}, tgt...)
+	out := append(append([]int32(nil), tgt...), corpora.EOS)
 	return &model.Batch{B: 1, S: len(src), T: len(in), Src: src, SrcLen: []int{len(src)},
 		TgtIn: in, TgtOut: out, TgtLen: []int{len(in)}}
 }

@@ -57,7 +57,7 @@ func newTranslateCommand() *cli.Command {
 			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)"},
 			&cli.BoolFlag{Name: "greedy", Usage: "greedy search"},
 			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)"},
-			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T > 0"},
+			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T ≥ 0 (0: greedy)"},
 			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))"},
 			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)"},
