@@ -176,7 +176,7 @@ func TestEvalErrors(t *testing.T) {
 func TestEvalTranslateHook(t *testing.T) {
 	// Without --ref, eval scores what the translation hook wrote.
 	saved := translateTestSet
-	defer func() { translateTestSet = saved }()
+	t.Cleanup(func() { translateTestSet = saved })
 	var gotBeam int
 	translateTestSet = func(dir string, beam int, _ io.Writer) (testSet, error) {
 		gotBeam = beam
