@@ -8,17 +8,21 @@ import (
 	"testing"
 )
 
-// sharedData returns the path of a file in ../shared/data, skipping the test
-// when the shared data set is absent.
+// sharedData returns the path of rel in the shared data set, ../shared/data
+// beside the repository (or shared/data inside it), skipping the test with
+// the paths it looked for when the data set is absent.
 func sharedData(tb testing.TB, rel string) string {
 	tb.Helper()
-	for _, root := range []string{"../../shared/data", "../shared/data", "/work/shared/data"} {
+	var tried []string
+	for _, root := range []string{"../../shared/data", "../shared/data"} {
 		p := filepath.Join(root, rel)
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}
+		abs, _ := filepath.Abs(p)
+		tried = append(tried, abs)
 	}
-	tb.Skipf("shared data %s is absent", rel)
+	tb.Skipf("shared data absent: neither %s exists", strings.Join(tried, " nor "))
 	return ""
 }
 
