@@ -36,7 +36,7 @@ func readLines(tb testing.TB, path string) []string {
 }
 
 // BenchmarkLearnEnRu16k learns a joint 16k vocabulary on the 55k en-ru
-// training pairs (the issue asks for ≤ 10 s and ≤ 500 MB).
+// training pairs (target: ≤ 10 s and ≤ 500 MB).
 func BenchmarkLearnEnRu16k(b *testing.B) {
 	en := readLines(b, sharedData(b, "en-ru/train.en"))
 	ru := readLines(b, sharedData(b, "en-ru/train.ru"))
@@ -99,7 +99,7 @@ func TestConcurrentEncode(t *testing.T) {
 }
 
 // BenchmarkEncodeEnRu encodes the en-ru training lines on one goroutine
-// with the 16k vocabulary; lines/s is per core (the issue asks ≥ 30,000).
+// with the 16k vocabulary; lines/s is per core (target: ≥ 30,000).
 func BenchmarkEncodeEnRu(b *testing.B) {
 	en := readLines(b, sharedData(b, "en-ru/train.en"))
 	ru := readLines(b, sharedData(b, "en-ru/train.ru"))

@@ -16,7 +16,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/optim"
 )
 
-// benchShape is one of ../shared/bench/torch_ref.py's shapes.
+// benchShape is one of the PyTorch reference's shapes (RefShapes).
 type benchShape struct {
 	name               string
 	emb, enc, dec, V   int
@@ -28,7 +28,7 @@ var benchShapes = []benchShape{
 	{"small", 128, 128, 256, 8000, 64, 20, 20},
 }
 
-// torchRef is the reference architecture of torch_ref.py: one-layer
+// torchRef is the PyTorch reference architecture (RefConfig): one-layer
 // bidirectional encoder, tanh bridge, Bahdanau attention with query s_t,
 // att_t = tanh(W_a [s_t; c_t]), output without bias, no dropout.
 func torchRef(sh benchShape, kind cell.Kind) Config {
@@ -38,7 +38,7 @@ func torchRef(sh benchShape, kind cell.Kind) Config {
 	return c
 }
 
-// randomBatch is torch_ref.py's data: ids in [4, V), fixed lengths, the
+// randomBatch is the reference's data: ids in [4, V), fixed lengths, the
 // target input shifted right behind BOS.
 func randomBatch(rng *rand.Rand, sh benchShape) *Batch {
 	b := &Batch{B: sh.batch, S: sh.srcLen, T: sh.tgt}
@@ -57,7 +57,7 @@ func randomBatch(rng *rand.Rand, sh benchShape) *Batch {
 	return b
 }
 
-// BenchmarkTrainStep times one training step as torch_ref.py does: Loss
+// BenchmarkTrainStep times one training step as the reference does: Loss
 // (forward + backward), clipping to norm 1, Adam. tokens/s counts target
 // tokens.
 func BenchmarkTrainStep(b *testing.B) {

@@ -13,7 +13,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/optim"
 )
 
-// The reverse-the-sequence task of the engine issue: an alphabet of 20
+// The reverse-the-sequence task, proof that the model learns: an alphabet of 20
 // symbols (ids 4…23, after the specials), lengths 3–12.
 const (
 	revSymbols       = 20

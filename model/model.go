@@ -1,7 +1,8 @@
 // Package model holds the whole models: Seq2Seq, an encoder and an
 // attentional decoder built from a Config, with its training loss,
-// validation loss and greedy decoding. (The recurrent language model comes
-// later; save/load is the train issue's.)
+// validation loss and greedy decoding; and LM, a recurrent language model
+// (the decoder alone). Checkpoints are written by package train and read by
+// internal/modeldir.
 //
 // Legend: B batch, S source length, T target length, E embedding, H hidden,
 // C encoder output width, V vocabulary.

@@ -12,7 +12,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/layer"
 )
 
-// tinyBatch is the engine issue's gradient-check shape B=2 S=3 T=4 over a
+// tinyBatch is the gradient checks' tiny shape B=2 S=3 T=4 over a
 // vocabulary of 7, ragged on both sides.
 func tinyBatch() *Batch {
 	return &Batch{B: 2, S: 3, T: 4,
