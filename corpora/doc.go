@@ -9,7 +9,8 @@
 // "added tokens", so a literal "</s>" in a sentence is encoded as text.
 package corpora
 
-// The special token ids, the same in every tokenizer s2s uses.
+// The special token ids, the same in every tokenizer s2s uses; models and
+// search refer to these, the one definition.
 const (
 	PAD int32 = 0 // <pad>: padding of short sentences in a batch
 	BOS int32 = 1 // <s>: start of a target sentence

@@ -8,9 +8,9 @@ import (
 )
 
 // TestSugarmeLoadsOurFile checks that github.com/sugarme/tokenizer, the
-// library the design first named, reads a file we write and gets the same
-// text back on ordinary lines. Its encoder is not expected to give our ids
-// on every line (it was found to differ; see issue 3), only text.
+// library first planned for tokenizer files, reads a file we write and gets
+// the same text back on ordinary lines. Its encoder is not expected to give
+// our ids on every line (it was found to differ), only text.
 func TestSugarmeLoadsOurFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tokenizer.json")
 	ours := learnSmall(t, 400)

@@ -2,15 +2,8 @@ package model
 
 import "fmt"
 
-// Special token ids, shared with package corpora.
-const (
-	PAD int32 = 0 // padding
-	BOS int32 = 1 // begin of sentence: the first decoder input
-	EOS int32 = 2 // end of sentence: the last decoder output
-	UNK int32 = 3 // unknown
-)
-
-// Batch is B sentence pairs, padded, row-major (B, S) and (B, T).
+// Batch is B sentence pairs, padded, row-major (B, S) and (B, T), with
+// the special ids of package corpora (PAD, BOS, EOS).
 // A source-only batch (for Greedy) leaves the target fields empty.
 type Batch struct {
 	B, S, T int

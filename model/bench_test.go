@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/alloctest"
@@ -15,7 +16,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/optim"
 )
 
-// benchShape is one of ../shared/bench/torch_ref.py's shapes.
+// benchShape is one of the PyTorch reference's shapes (RefShapes).
 type benchShape struct {
 	name               string
 	emb, enc, dec, V   int
@@ -27,7 +28,7 @@ var benchShapes = []benchShape{
 	{"small", 128, 128, 256, 8000, 64, 20, 20},
 }
 
-// torchRef is the reference architecture of torch_ref.py: one-layer
+// torchRef is the PyTorch reference architecture (RefConfig): one-layer
 // bidirectional encoder, tanh bridge, Bahdanau attention with query s_t,
 // att_t = tanh(W_a [s_t; c_t]), output without bias, no dropout.
 func torchRef(sh benchShape, kind cell.Kind) Config {
@@ -37,7 +38,7 @@ func torchRef(sh benchShape, kind cell.Kind) Config {
 	return c
 }
 
-// randomBatch is torch_ref.py's data: ids in [4, V), fixed lengths, the
+// randomBatch is the reference's data: ids in [4, V), fixed lengths, the
 // target input shifted right behind BOS.
 func randomBatch(rng *rand.Rand, sh benchShape) *Batch {
 	b := &Batch{B: sh.batch, S: sh.srcLen, T: sh.tgt}
@@ -50,13 +51,13 @@ func randomBatch(rng *rand.Rand, sh benchShape) *Batch {
 		for t := 0; t < b.T; t++ {
 			b.TgtOut[i*b.T+t] = int32(4 + rng.IntN(sh.V-4))
 		}
-		b.TgtIn[i*b.T] = BOS
+		b.TgtIn[i*b.T] = corpora.BOS
 		copy(b.TgtIn[i*b.T+1:(i+1)*b.T], b.TgtOut[i*b.T:])
 	}
 	return b
 }
 
-// BenchmarkTrainStep times one training step as torch_ref.py does: Loss
+// BenchmarkTrainStep times one training step as the reference does: Loss
 // (forward + backward), clipping to norm 1, Adam. tokens/s counts target
 // tokens.
 func BenchmarkTrainStep(b *testing.B) {

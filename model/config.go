@@ -43,7 +43,8 @@ type Config struct {
 	InitScale float64 `yaml:"init_scale"`
 }
 
-// DefaultConfig returns DESIGN.md's defaults.
+// DefaultConfig returns a seq2seq model of the encoder's and decoder's
+// default configs with PyTorch's initialisation.
 func DefaultConfig() Config {
 	return Config{Type: TypeSeq2Seq, Encoder: encoder.DefaultConfig(), Decoder: decoder.DefaultConfig()}
 }

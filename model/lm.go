@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -42,7 +43,7 @@ func NewLM[F mat.Float](cfg Config, vocab int, rng *rand.Rand) (*LM[F], error) {
 	m := &LM[F]{Cfg: cfg, Vocab: vocab, set: &mat.Set[F]{}}
 	var err error
 	// Memory width 1 and no bridge input: attention and bridge are none.
-	if m.Dec, err = decoder.New(m.set, "lm", cfg.Decoder, vocab, 1, 0, int(PAD)); err != nil {
+	if m.Dec, err = decoder.New(m.set, "lm", cfg.Decoder, vocab, 1, 0, int(corpora.PAD)); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	m.set.Alloc()

@@ -1,7 +1,8 @@
 // Package model holds the whole models: Seq2Seq, an encoder and an
 // attentional decoder built from a Config, with its training loss,
-// validation loss and greedy decoding. (The recurrent language model comes
-// later; save/load is the train issue's.)
+// validation loss and the encoder pass that search starts from; and LM, a
+// recurrent language model (the decoder alone). Package rundir saves and
+// opens them; package translate searches with them.
 //
 // Legend: B batch, S source length, T target length, E embedding, H hidden,
 // C encoder output width, V vocabulary.
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -47,7 +49,7 @@ func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	mem := cfg.Encoder.OutDim() // the bridge reads the top layer's final states, as wide as its outputs
-	if m.Dec, err = decoder.New(m.set, "decoder", cfg.Decoder, tgtVocab, mem, mem, int(PAD)); err != nil {
+	if m.Dec, err = decoder.New(m.set, "decoder", cfg.Decoder, tgtVocab, mem, mem, int(corpora.PAD)); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	m.set.Alloc()

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -11,13 +12,13 @@ import (
 	"github.com/s2s-nmt/s2s/internal/layer"
 )
 
-// tinyBatch is the engine issue's gradient-check shape B=2 S=3 T=4 over a
+// tinyBatch is the gradient checks' tiny shape B=2 S=3 T=4 over a
 // vocabulary of 7, ragged on both sides.
 func tinyBatch() *Batch {
 	return &Batch{B: 2, S: 3, T: 4,
-		Src: []int32{4, 5, 6, 6, 4, PAD}, SrcLen: []int{3, 2},
-		TgtIn:  []int32{BOS, 5, 4, 6, BOS, 6, PAD, PAD},
-		TgtOut: []int32{5, 4, 6, EOS, 6, EOS, PAD, PAD}, TgtLen: []int{4, 2}}
+		Src: []int32{4, 5, 6, 6, 4, corpora.PAD}, SrcLen: []int{3, 2},
+		TgtIn:  []int32{corpora.BOS, 5, 4, 6, corpora.BOS, 6, corpora.PAD, corpora.PAD},
+		TgtOut: []int32{5, 4, 6, corpora.EOS, 6, corpora.EOS, corpora.PAD, corpora.PAD}, TgtLen: []int{4, 2}}
 }
 
 // tinyConfig has H=3 everywhere (encoder 3 per direction, decoder 3).

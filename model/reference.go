@@ -4,14 +4,23 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/layer"
 )
 
-// RefShape is one of the model shapes of shared/bench/torch_ref.py, the
-// PyTorch reference that benchmarks compare against.
+// RefShape is one of the model shapes of the PyTorch reference that
+// benchmarks compare against and TestMatchesPyTorch checks against: in
+// float32, a one-layer bidirectional GRU or LSTM encoder (Hidden per
+// direction), a tanh bridge from the last forward and first backward
+// states to the decoder's initial state (c0 = h0 for an LSTM), a one-layer
+// decoder of DecHidden with Bahdanau attention queried by its new state
+// s_t, the attentional vector tanh(W_a [s_t; c_t]) and an output layer
+// without bias; trained with teacher forcing, cross-entropy ignoring PAD,
+// Adam at 1e-3 and clipping to norm 1, on random ids; decoding batches by
+// greedy or beam search.
 type RefShape struct {
 	Name                   string
 	Emb, Hidden, DecHidden int // E, encoder hidden per direction, decoder hidden
@@ -19,7 +28,7 @@ type RefShape struct {
 	Batch, SrcLen, TgtLen  int // training batch: B, S, T
 }
 
-// RefShapes are torch_ref.py's two shapes (shared/bench/README.md).
+// RefShapes are the reference's two shapes.
 var RefShapes = []RefShape{
 	{Name: "base", Emb: 256, Hidden: 256, DecHidden: 512, Vocab: 16000, Batch: 64, SrcLen: 25, TgtLen: 25},
 	{Name: "small", Emb: 128, Hidden: 128, DecHidden: 256, Vocab: 8000, Batch: 64, SrcLen: 20, TgtLen: 20},
@@ -36,7 +45,7 @@ func RefShapeNamed(name string) (RefShape, error) {
 	return RefShape{}, fmt.Errorf("shape %q: must be base or small", name)
 }
 
-// RefConfig is torch_ref.py's architecture at shape sh: a one-layer
+// RefConfig is the reference's architecture at shape sh: a one-layer
 // bidirectional encoder, tanh bridge, a one-layer decoder with Bahdanau
 // attention (query s_t, attention size = decoder hidden), the attentional
 // vector, an output layer without bias, no input feeding, no dropout.
@@ -48,9 +57,9 @@ func RefConfig(sh RefShape, kind cell.Kind) Config {
 	return c
 }
 
-// RandomBatch is torch_ref.py's data: b sentence pairs of fixed source
+// RandomBatch is the reference's data: b sentence pairs of fixed source
 // length s and target length t, ids uniform in [4, V), the decoder input
-// the target shifted right behind BOS (no EOS, as torch_ref.py). t = 0
+// the target shifted right behind BOS (no EOS, as the reference). t = 0
 // makes a source-only batch.
 func RandomBatch(rng *rand.Rand, vocab, b, s, t int) *Batch {
 	bt := &Batch{B: b, S: s, T: t, Src: make([]int32, b*s)}
@@ -69,16 +78,16 @@ func RandomBatch(rng *rand.Rand, vocab, b, s, t int) *Batch {
 		for j := 0; j < t; j++ {
 			bt.TgtOut[i*t+j] = int32(4 + rng.IntN(vocab-4))
 		}
-		bt.TgtIn[i*t] = BOS
+		bt.TgtIn[i*t] = corpora.BOS
 		copy(bt.TgtIn[i*t+1:(i+1)*t], bt.TgtOut[i*t:])
 	}
 	return bt
 }
 
 // ForwardFlops returns the matrix-product FLOPs (2·m·n·k) of one forward
-// pass of torch_ref.py's model (one layer) over b sentences of source
-// length s, counting n decoder rows (b·T in training), as its
-// matmul_flops_forward counts them.
+// pass of the reference model (one layer) over b sentences of source
+// length s, counting n decoder rows (b·T in training), as the reference's
+// own analytic count does.
 func (sh RefShape) ForwardFlops(kind cell.Kind, b, s, n int) float64 {
 	g := float64(kind.Gates())
 	E, He, Hd, V := float64(sh.Emb), float64(sh.Hidden), float64(sh.DecHidden), float64(sh.Vocab)

@@ -12,7 +12,7 @@ import (
 )
 
 // torchGolden is what scripts/torchref-golden.py wrote from PyTorch: the
-// weights of shared/bench/torch_ref.py's Seq2Seq under s2s's names, one
+// weights of the PyTorch reference model (RefConfig) under s2s's names, one
 // batch, and PyTorch's loss and gradients (float64).
 type torchGolden struct {
 	About  string
@@ -28,7 +28,7 @@ type torchGolden struct {
 
 // TestMatchesPyTorch loads PyTorch's weights into the reference
 // configuration and checks that s2s computes the same loss and the same
-// gradient for every parameter: the architecture is exactly torch_ref.py's.
+// gradient for every parameter: the architecture is exactly the reference's.
 func TestMatchesPyTorch(t *testing.T) {
 	for _, kind := range []cell.Kind{cell.GRU, cell.LSTM} {
 		t.Run(string(kind), func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestMatchesPyTorch(t *testing.T) {
 	}
 }
 
-// torchBatch lays out torch_ref.py's fixed-length batch: every target token
+// torchBatch lays out the reference's fixed-length batch: every target token
 // counts (no EOS, no padding).
 func torchBatch(src, in, out [][]int32) *Batch {
 	B, S, T := len(src), len(src[0]), len(in[0])

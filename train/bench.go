@@ -12,9 +12,9 @@ import (
 	"github.com/s2s-nmt/s2s/model"
 )
 
-// BenchOptions are a training benchmark's: torch_ref.py's model at Shape
-// with Cell, Threads data-parallel workers, Warmup untimed steps, then
-// Steps timed ones.
+// BenchOptions are a training benchmark's: the PyTorch reference model
+// (model.RefConfig) at Shape with Cell, Threads data-parallel workers,
+// Warmup untimed steps, then Steps timed ones.
 type BenchOptions struct {
 	Shape         model.RefShape
 	Cell          cell.Kind
@@ -27,14 +27,14 @@ type BenchOptions struct {
 type BenchResult struct {
 	Params        int       // trainable parameters
 	TokensPerStep int       // target tokens of one step
-	FlopPerStep   float64   // matrix-product FLOPs of one step: 3 × forward (torch_ref.py's train_gflops_3x)
+	FlopPerStep   float64   // matrix-product FLOPs of one step: 3 × forward (as the reference's train_gflops_3x)
 	StepSeconds   []float64 // wall time of each timed step
 	Loss          float64   // loss per token of the last step
 }
 
 // Bench times training steps exactly as the trainer runs them (the
 // data-parallel pool, reduce, clipping to norm 1, Adam at 1e-3) on
-// torch_ref.py's random batches: four batches of fixed lengths, cycled.
+// the reference's random batches: four batches of fixed lengths, cycled.
 func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Threads < 1 || o.Steps < 1 || o.Warmup < 0 {
 		return nil, fmt.Errorf("bench: threads %d and steps %d must be ≥ 1, warmup %d ≥ 0", o.Threads, o.Steps, o.Warmup)

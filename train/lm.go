@@ -14,6 +14,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/translate"
 )
 
 // lmWorker is one data-parallel replica of a language model. It always
@@ -266,7 +267,8 @@ func carryPart(c *model.Carry[float32], part string, l int) *mat.Mat[float32] {
 	return nil
 }
 
-// samples prints text sampled from the best weights at temperature 0.8.
+// samples prints text drawn from the best weights at temperature 0.8,
+// never a special token (translate.Sampler).
 func (k *lmTask) samples(w io.Writer, n int) error {
 	if n <= 0 {
 		return nil
@@ -275,13 +277,14 @@ func (k *lmTask) samples(w io.Writer, n int) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(k.spec.Training.Seed, 0x5a4d))
+	smp := translate.Sampler[float32]{Temperature: 0.8, NoEOS: true}
 	ws := k.model.NewWorkspace()
 	var carry model.Carry[float32]
 	tok := []int32{k.dev[0]}
 	out := []int32{tok[0]}
 	for range 80 * n {
 		lp := k.model.Step(ws, &carry, tok)
-		tok[0] = sampleRow(lp.Row(0), 0.8, rng)
+		tok[0] = smp.Draw(lp.Row(0), rng)
 		out = append(out, tok[0])
 	}
 	text, err := k.tok.Decode(out)
@@ -290,24 +293,4 @@ func (k *lmTask) samples(w io.Writer, n int) error {
 	}
 	_, err = fmt.Fprintf(w, "sample from the best weights (temperature 0.8):\n%s\n", text)
 	return err
-}
-
-// sampleRow draws an id from log-probabilities lp sharpened by temperature.
-func sampleRow(lp []float32, temperature float64, rng *rand.Rand) int32 {
-	p := make([]float64, len(lp))
-	best, sum := math.Inf(-1), 0.0
-	for _, v := range lp {
-		best = math.Max(best, float64(v)/temperature)
-	}
-	for i, v := range lp {
-		p[i] = math.Exp(float64(v)/temperature - best)
-		sum += p[i]
-	}
-	r := rng.Float64() * sum
-	for i, v := range p {
-		if r -= v; r < 0 {
-			return int32(i)
-		}
-	}
-	return int32(len(p) - 1)
 }

@@ -35,7 +35,9 @@ func num(b *bytes.Buffer, key string, v float64) {
 	b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
 }
 
-// MarshalJSON writes the keys DESIGN.md fixes for each event kind.
+// MarshalJSON writes event and step, then the fixed keys of e's kind:
+// epoch loss lr grad_norm tok_per_s (train), loss ppl bleu (valid),
+// epoch loss bleu (end); bleu only when computed.
 func (e Event) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	ev, _ := json.Marshal(e.Event)

@@ -128,17 +128,25 @@ func TestOneAndTwoThreadsAgree(t *testing.T) {
 	}
 }
 
+// setStepHook sets testHookStep to f; t's cleanup resets it, even when
+// the test stops early.
+func setStepHook(t *testing.T, f func(*Trainer)) {
+	t.Helper()
+	testHookStep = f
+	t.Cleanup(func() { testHookStep = nil })
+}
+
 func TestInterruptAndResumeIsExact(t *testing.T) {
 	data := tinyData(t, 400)
 	whole, parts := t.TempDir(), t.TempDir()
 	run(t, context.Background(), tinySpec(2, 20), data, whole, false)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	testHookStep = func(tr *Trainer) {
+	setStepHook(t, func(tr *Trainer) {
 		if tr.state.Step == 7 {
 			cancel() // as SIGINT would: the step finishes, a checkpoint is written
 		}
-	}
+	})
 	s := run(t, ctx, tinySpec(2, 20), data, parts, false)
 	testHookStep = nil
 	if !s.Interrupted || s.Steps != 7 {
@@ -158,7 +166,7 @@ func TestInterruptAndResumeIsExact(t *testing.T) {
 // bit-identical to a run that was never interrupted.
 func TestExactResumeAfterSIGKILL(t *testing.T) {
 	if dir := os.Getenv("S2S_TRAIN_CHILD"); dir != "" {
-		testHookStep = func(*Trainer) { time.Sleep(40 * time.Millisecond) }
+		setStepHook(t, func(*Trainer) { time.Sleep(40 * time.Millisecond) })
 		run(t, context.Background(), tinySpec(2, 30), tinyData(t, 400), dir, false)
 		return
 	}
@@ -216,13 +224,12 @@ func TestDamagedCheckpointNamesFile(t *testing.T) {
 func TestNonFiniteLossStops(t *testing.T) {
 	data := tinyData(t, 200)
 	dir := t.TempDir()
-	testHookStep = func(tr *Trainer) {
+	setStepHook(t, func(tr *Trainer) {
 		if tr.state.Step == 6 {
 			w := tr.task.params().W
 			w[len(w)-1] = float32(math.Inf(1)) // as a diverging update would
 		}
-	}
-	defer func() { testHookStep = nil }()
+	})
 	_, err := Run(context.Background(), tinySpec(1, 50), Data{Parallel: data}, Options{Run: testRun(t, dir, data.Src)})
 	if err == nil || !strings.Contains(err.Error(), "step 7") {
 		t.Fatalf("diverging run: %v, want an error naming step 7", err)
@@ -264,11 +271,11 @@ func TestLanguageModelLearnsAndResumesExactly(t *testing.T) {
 		t.Fatalf("best dev loss %v after 300 steps on a repeated verse, want ≤ 0.1 nats/char", s.BestLoss)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	testHookStep = func(tr *Trainer) {
+	setStepHook(t, func(tr *Trainer) {
 		if tr.state.Step == 23 {
 			cancel()
 		}
-	}
+	})
 	if _, err := Run(ctx, lmSpec(2, 300), Data{Text: text}, Options{Run: testRun(t, parts, text.Tok)}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/s2s-nmt/s2s/model"
 )
 
-// BenchOptions are a decoding benchmark's: torch_ref.py's model at Shape
+// BenchOptions are a decoding benchmark's: model.RefConfig's model at Shape
 // with Cell (random weights), batches of Batch random sources of length
 // SrcLen decoded by beam search of width Beam (1: greedy) for exactly
 // Steps decoder steps (EOS is never chosen before the last), Warmup
@@ -38,7 +38,7 @@ type BenchResult struct {
 	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
 }
 
-// Bench times Searcher.Search on torch_ref.py's decode setting: each
+// Bench times Searcher.Search on the PyTorch reference's decode setting: each
 // round decodes one batch split among Workers searcher goroutines (or,
 // with PerWorker, Workers different batches at once, counting the round's
 // wall time divided by Workers per batch). gemm.SetThreads bounds the

@@ -11,7 +11,7 @@ import (
 	"github.com/s2s-nmt/s2s/model"
 )
 
-// benchShape is a model size of the engine issue: embeddings E, encoder
+// benchShape is a model size of the PyTorch reference: embeddings E, encoder
 // H per direction (bidirectional GRU), decoder H, vocabulary V (both
 // sides).
 type benchShape struct {
@@ -24,7 +24,7 @@ var benchShapes = []benchShape{
 	{"base", 256, 256, 512, 16000},
 }
 
-// The decoding workload of shared/bench/torch_ref.py: 32 sentences of 20
+// The PyTorch reference's decoding workload: 32 sentences of 20
 // source tokens, 40 decoder steps each (39 tokens, then the forced EOS),
 // EOS otherwise never chosen, as random weights never choose it there.
 const (

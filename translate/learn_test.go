@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -13,7 +14,7 @@ import (
 	"github.com/s2s-nmt/s2s/model"
 )
 
-// The reverse-the-sequence task of the engine issue: an alphabet of 20
+// The reverse-the-sequence task, proof that the model learns: an alphabet of 20
 // symbols (ids 4…23, after the specials), lengths 3–12.
 const (
 	revSymbols       = 20
@@ -51,10 +52,10 @@ func revBatchOf(srcs [][]int32) *model.Batch {
 		b.SrcLen, b.TgtLen = append(b.SrcLen, len(s)), append(b.TgtLen, len(s)+1)
 		rev := slices.Clone(s)
 		slices.Reverse(rev)
-		b.TgtIn[i*b.T] = model.BOS
+		b.TgtIn[i*b.T] = corpora.BOS
 		copy(b.TgtIn[i*b.T+1:], rev)
 		copy(b.TgtOut[i*b.T:], rev)
-		b.TgtOut[i*b.T+len(s)] = model.EOS
+		b.TgtOut[i*b.T+len(s)] = corpora.EOS
 	}
 	return b
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
 // Mode is a search algorithm.
@@ -38,8 +40,9 @@ type Options struct {
 	// ⌊MaxLenRatio × source length⌋ + MaxLenExtra tokens before EOS.
 	MaxLenRatio float64
 	MaxLenExtra int
-	// Temperature divides the logits before sampling (> 0; 1 samples the
-	// model's distribution). Sample mode only.
+	// Temperature divides the logits before sampling (≥ 0; 1 samples the
+	// model's distribution, 0 takes the most probable token). Sample mode
+	// only; see Sampler.
 	Temperature float64
 	// TopK restricts sampling to the TopK most probable tokens; 0 is all.
 	TopK int
@@ -77,11 +80,8 @@ func (o *Options) Validate() error {
 	if !(o.MaxLenRatio >= 0) || o.MaxLenExtra < 0 || o.MaxLenRatio == 0 && o.MaxLenExtra == 0 {
 		bad("length bound %g × source length + %d: must allow at least one token", o.MaxLenRatio, o.MaxLenExtra)
 	}
-	if o.Mode == Sample && !(o.Temperature > 0) {
-		bad("temperature %g: must be > 0", o.Temperature)
-	}
-	if o.TopK < 0 {
-		bad("top-k %d: must be ≥ 0 (0: all tokens)", o.TopK)
+	if err := sampler[float64](o).Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -114,4 +114,9 @@ func (o *Options) width() int {
 		return max(o.NBest, 1)
 	}
 	return 1
+}
+
+// sampler returns Sample mode's token sampler for o.
+func sampler[F mat.Float](o *Options) Sampler[F] {
+	return Sampler[F]{Temperature: o.Temperature, TopK: o.TopK, NoEOS: o.IgnoreEOS}
 }

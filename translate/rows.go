@@ -1,11 +1,6 @@
 package translate
 
-import (
-	"math"
-	"math/rand/v2"
-
-	"github.com/s2s-nmt/s2s/internal/mat"
-)
+import "github.com/s2s-nmt/s2s/internal/mat"
 
 // expandRows is one step of greedy search or sampling: every row chooses
 // its own next token (the most probable, or a draw) and finishes at EOS;
@@ -22,7 +17,7 @@ func (s *Searcher[F]) expandRows(logp mat.Mat[F], t int) {
 		case s.opt.Mode == Greedy:
 			y = s.argmax(row)
 		default:
-			y = s.draw(row, sn.rng)
+			y = s.smp.Draw(row, sn.rng)
 		}
 		lp := s.cur.logp[r] + float64(row[y])
 		nd := add(&s.hist, s.cur.node[r], y, s.alpha(r))
@@ -48,53 +43,4 @@ func (s *Searcher[F]) argmax(row []F) int32 {
 		}
 	}
 	return int32(best)
-}
-
-// draw samples an allowed token from softmax(row / Temperature),
-// restricted to the TopK most probable when TopK > 0.
-func (s *Searcher[F]) draw(row []F, rng *rand.Rand) int32 {
-	T := s.opt.Temperature
-	if k := s.opt.TopK; k > 0 {
-		s.top.reset(k)
-		for v, x := range row {
-			if s.allowed(v) && s.top.admits(float64(x)) {
-				s.top.offer(candidate{score: float64(x), logp: float64(x), token: int32(v)})
-			}
-		}
-		best, sum := s.top.c[0].score, 0.0
-		for _, c := range s.top.c {
-			sum += math.Exp((c.score - best) / T)
-		}
-		u := rng.Float64() * sum
-		for _, c := range s.top.c {
-			if u -= math.Exp((c.score - best) / T); u < 0 {
-				return c.token
-			}
-		}
-		return s.top.c[len(s.top.c)-1].token
-	}
-	return s.drawAll(row, rng, T)
-}
-
-// drawAll samples from all allowed tokens.
-func (s *Searcher[F]) drawAll(row []F, rng *rand.Rand, T float64) int32 {
-	best := float64(row[s.argmax(row)])
-	sum := 0.0
-	for v, x := range row {
-		if s.allowed(v) {
-			sum += math.Exp((float64(x) - best) / T)
-		}
-	}
-	u := rng.Float64() * sum
-	last := int32(-1)
-	for v, x := range row {
-		if !s.allowed(v) {
-			continue
-		}
-		last = int32(v)
-		if u -= math.Exp((float64(x) - best) / T); u < 0 {
-			return last
-		}
-	}
-	return last
 }

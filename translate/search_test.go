@@ -5,8 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -34,7 +36,7 @@ func tinyModel[F float32 | float64](t testing.TB, kind cell.Kind, seed uint64) *
 	rng := rand.New(rand.NewPCG(seed, 8))
 	w := m.Dec.Out.W.W
 	for j, x := range w.Row(9) {
-		w.Row(int(model.EOS))[j] = 0.6*x + F(0.3*rng.NormFloat64())
+		w.Row(int(corpora.EOS))[j] = 0.6*x + F(0.3*rng.NormFloat64())
 	}
 	return m
 }
@@ -152,8 +154,83 @@ func TestScores(t *testing.T) {
 
 // pairBatch is a batch of one sentence pair.
 func pairBatch(src, tgt []int32) *model.Batch {
-	in := append([]int32{model.BOS}, tgt...)
-	out := append(append([]int32(nil), tgt...), model.EOS)
+	in := append([]int32{corpora.BOS}, tgt...)
+	out := append(append([]int32(nil), tgt...), corpora.EOS)
 	return &model.Batch{B: 1, S: len(src), T: len(in), Src: src, SrcLen: []int{len(src)},
 		TgtIn: in, TgtOut: out, TgtLen: []int{len(in)}}
+}
+
+// TestBeamBeatsGreedy: beam search of width 5 finds, for some sentences,
+// a hypothesis the model scores strictly higher than greedy search's, by
+// the score the search ranks by (raw log-probability at alpha 0, its
+// length-normalised form at alpha 1), and the model's teacher-forced
+// rescoring (model.Eval) of the beam's output agrees with the score the
+// search reports. A beam search that returned the greedy path would fail.
+func TestBeamBeatsGreedy(t *testing.T) {
+	m := tinyModel[float64](t, cell.GRU, 11)
+	srcs := randomSources(40, 8, 12)
+	for _, alpha := range []float64{0, 1} {
+		t.Run(fmt.Sprint("alpha=", alpha), func(t *testing.T) {
+			greedy := testOptions(Greedy, 1, 1)
+			beam := testOptions(Beam, 5, 1)
+			greedy.Alpha, beam.Alpha = alpha, alpha
+			g := mustSearcher(t, m, greedy).Search(srcs)
+			b := mustSearcher(t, m, beam).Search(srcs)
+			wins := 0
+			for i := range srcs {
+				gh, bh := g[i][0], b[i][0]
+				if bh.Score <= gh.Score {
+					continue
+				}
+				wins++
+				nll, _ := m.Eval(m.NewWorkspace(), pairBatch(srcs[i].Tokens, bh.Tokens))
+				if d := math.Abs(-nll - bh.LogProb); d > 1e-5 {
+					t.Errorf("sentence %d: beam LogProb %v, the model's rescoring %v", i, bh.LogProb, -nll)
+				}
+				if want := normalise(-nll, len(bh.Tokens)+1, alpha); math.Abs(bh.Score-want) > 1e-5 {
+					t.Errorf("sentence %d: beam score %v, rescored %v", i, bh.Score, want)
+				}
+			}
+			if wins == 0 {
+				t.Fatalf("beam 5 never scores above greedy on %d sentences", len(srcs))
+			}
+			t.Logf("beam 5 beats greedy on %d of %d sentences", wins, len(srcs))
+		})
+	}
+}
+
+// TestSampleSpecials: translate's sampling, hot enough (T = 5) to reach
+// every token, never outputs PAD, BOS or UNK; with IgnoreEOS every sample
+// runs to the length bound; at T = 0 every sample is the greedy output
+// (greedy search may output UNK, which this model never prefers).
+func TestSampleSpecials(t *testing.T) {
+	m := tinyModel[float32](t, cell.GRU, 13)
+	srcs := randomSources(20, 8, 14)
+	hot := testOptions(Sample, 1, 4)
+	hot.Temperature = 5
+	for _, ignoreEOS := range []bool{false, true} {
+		hot.IgnoreEOS = ignoreEOS
+		for i, hyps := range mustSearcher(t, m, hot).Search(srcs) {
+			for _, h := range hyps {
+				for _, y := range h.Tokens {
+					if y == corpora.PAD || y == corpora.BOS || y == corpora.UNK || y == corpora.EOS {
+						t.Errorf("sentence %d: sample %v holds special %d", i, h.Tokens, y)
+					}
+				}
+				if n := hot.MaxLen(len(srcs[i].Tokens)); ignoreEOS && len(h.Tokens) != n {
+					t.Errorf("sentence %d: IgnoreEOS sample of %d tokens, want %d", i, len(h.Tokens), n)
+				}
+			}
+		}
+	}
+	cold := testOptions(Sample, 1, 2)
+	cold.Temperature = 0
+	g := mustSearcher(t, m, testOptions(Greedy, 1, 1)).Search(srcs)
+	for i, hyps := range mustSearcher(t, m, cold).Search(srcs) {
+		for _, h := range hyps {
+			if !slices.Equal(h.Tokens, g[i][0].Tokens) {
+				t.Errorf("sentence %d: T = 0 sample %v, greedy %v", i, h.Tokens, g[i][0].Tokens)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package translate
 import (
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/model"
@@ -10,10 +11,10 @@ import (
 
 // The special target ids.
 const (
-	eos = model.EOS
+	eos = corpora.EOS
 	// firstOut is the smallest id search may output: PAD and BOS (0 and
 	// 1) are never outputs.
-	firstOut = model.BOS + 1
+	firstOut = corpora.BOS + 1
 )
 
 // Searcher translates batches of sentences with one model. It holds one
@@ -37,6 +38,7 @@ type Searcher[F mat.Float] struct {
 	hist      history
 	sents     []sentence
 	top       topK
+	smp       Sampler[F]
 }
 
 // sentence is the search state of one batch sentence.
@@ -59,7 +61,7 @@ func NewSearcher[F mat.Float](m *model.Seq2Seq[F], opt Options) (*Searcher[F], e
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	return &Searcher[F]{m: m, opt: opt, ws: m.NewWorkspace()}, nil
+	return &Searcher[F]{m: m, opt: opt, ws: m.NewWorkspace(), smp: sampler[F](&opt)}, nil
 }
 
 // Options returns the searcher's options.
@@ -124,7 +126,7 @@ func (s *Searcher[F]) start(srcs []Source, idx []int) {
 			rows = 1
 		}
 		for range rows {
-			s.cur.push(b, model.BOS, b, -1, 0)
+			s.cur.push(b, corpora.BOS, b, -1, 0)
 		}
 	}
 	s.st[0].Gather(&s.st[1], s.cur.parent)

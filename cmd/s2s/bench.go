@@ -98,7 +98,7 @@ func runBench(a benchArgs) error {
 		out["last_loss"] = r.Loss
 	case "decode":
 		// N searchers, each on one goroutine with single-threaded products
-		// (gemm's default), share the batch as torch_ref.py's N threads do,
+		// (gemm's default), share the batch as the reference's N threads do,
 		// or (--batches-per-thread) decode a batch each as s2s translate does.
 		defer gemm.SetThreads(gemm.Threads())
 		gemm.SetThreads(1)

@@ -22,7 +22,7 @@ type plotArgs struct {
 	width, height int    // pixels; 0 for viz's defaults
 }
 
-// latestRun is the run s2s plot reads without --model (DESIGN.md: run directory).
+// latestRun is the run s2s plot reads without --model: the newest run.
 const latestRun = "runs/latest"
 
 func newPlotCommand() *cli.Command {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
 )
 
@@ -17,7 +18,7 @@ type sampleArgs struct {
 	model       string  // "" for runs/latest
 	prime       string  // fed first and printed
 	length      int     // tokens to generate
-	temperature float64 // ≤ model.GreedyTemperature: greedy
+	temperature float64 // 0: greedy
 	topK        int     // 0: all
 	seed        uint64
 	seeded      bool // --seed was given
@@ -31,8 +32,8 @@ func newSampleCommand() *cli.Command {
 		Description: "Feeds --prime (printed first; without it a newline, not printed), then draws --length tokens\n" +
 			"(characters for a character model) one at a time from the model's distribution divided by\n" +
 			"--temperature (0 takes the most probable token: greedy), cut to the --top-k most probable.\n" +
-			"With --seed the text is reproducible. --model takes a run, a checkpoint or an averaged model\n" +
-			"of a language model; default runs/latest.",
+			"With --seed the text is reproducible; without, the seed drawn is printed to standard error.\n" +
+			"--model takes a run, a checkpoint or an averaged model of a language model; default runs/latest.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "language model `DIR` (default runs/latest)", Destination: &a.model},
 			&cli.StringFlag{Name: "prime", Usage: "`TEXT` to start from, printed as is", Destination: &a.prime},
@@ -46,7 +47,7 @@ func newSampleCommand() *cli.Command {
 			if err := a.check(c.Args().Len()); err != nil {
 				return err
 			}
-			return runSample(c.App.Writer, a)
+			return runSample(c.App.Writer, c.App.ErrWriter, a)
 		},
 	}
 }
@@ -66,19 +67,23 @@ func (a sampleArgs) check(nargs int) error {
 	return nil
 }
 
-// runSample opens the language model and streams its text to w.
-func runSample(w io.Writer, a sampleArgs) error {
-	m, err := openModel(a.model, model.TypeLM, nil)
+// runSample opens the language model and streams its text to w. Without
+// --seed it prints the seed it drew to errw, so the run can be repeated.
+func runSample(w, errw io.Writer, a sampleArgs) error {
+	m, err := openModel(a.model, model.TypeLM, errw)
 	if err != nil {
 		return err
 	}
 	seed := a.seed
 	if !a.seeded {
 		seed = uint64(time.Now().UnixNano())
+		if _, err := fmt.Fprintf(errw, "seed: %d\n", seed); err != nil {
+			return err
+		}
 	}
 	g := &generator{m: m.LM, tok: m.Tgt, out: &textStream{w: w},
-		s: model.Sampler[float32]{Temperature: a.temperature, TopK: a.topK, Min: model.UNK + 1,
-			Rng: rand.New(rand.NewPCG(seed, 0))}}
+		s:   translate.Sampler[float32]{Temperature: a.temperature, TopK: a.topK, NoEOS: true},
+		rng: rand.New(rand.NewPCG(seed, 0))}
 	return g.run(a.prime, a.length)
 }
 
@@ -87,7 +92,8 @@ type generator struct {
 	m     *model.LM[float32]
 	tok   *corpora.Tokenizer
 	out   *textStream
-	s     model.Sampler[float32]
+	s     translate.Sampler[float32]
+	rng   *rand.Rand
 	ws    *model.LMWorkspace[float32]
 	carry model.Carry[float32]
 	one   [1]int32 // Step's input
@@ -108,7 +114,7 @@ func (g *generator) run(prime string, n int) error {
 		logp = g.feed(id)
 	}
 	for range n {
-		id := g.s.Draw(logp)
+		id := g.s.Draw(logp, g.rng)
 		if err := g.out.token(g.tok, id); err != nil {
 			return err
 		}

@@ -22,6 +22,12 @@ func runViz(t *testing.T, args ...string) (string, error) {
 	return out, err
 }
 
+// runVizErr is runViz that also returns standard error.
+func runVizErr(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	return runApp(t, nil, args...)
+}
+
 // tinyLMRun makes runs/char, a tiny random character LM, in a fresh
 // working directory, with runs/latest pointing at it.
 func tinyLMRun(t *testing.T) {
@@ -56,9 +62,9 @@ func TestSample(t *testing.T) {
 	if c := sample("--seed", "8"); c == a {
 		t.Errorf("seeds 7 and 8 gave the same text %q", a)
 	}
-	g1, g2 := sample("--temperature", "0", "--seed", "1"), sample("--temperature", "1e-7", "--seed", "2")
+	g1, g2 := sample("--temperature", "0", "--seed", "1"), sample("--temperature", "0", "--seed", "2")
 	if g1 != g2 {
-		t.Errorf("greedy twice:\n%q\n%q", g1, g2)
+		t.Errorf("greedy with seeds 1 and 2:\n%q\n%q", g1, g2)
 	}
 	if hot := sample("--temperature", "3", "--seed", "1"); hot == g1 {
 		t.Errorf("temperature 3 gave the greedy text %q", hot)
@@ -71,6 +77,27 @@ func TestSample(t *testing.T) {
 	// when the text lacks one.
 	if n := len(strings.TrimSuffix(a, "\n")) - len("ROMEO:"); n != 200 && n != 199 {
 		t.Errorf("generated %d bytes, want 200", n)
+	}
+}
+
+// TestSampleSeed: without --seed, sample prints the seed it drew to
+// standard error, and that seed repeats the text.
+func TestSampleSeed(t *testing.T) {
+	tinyLMRun(t)
+	out, errOut, err := runVizErr(t, "sample", "--length", "100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, ok := strings.CutPrefix(strings.TrimSpace(errOut), "seed: ")
+	if !ok {
+		t.Fatalf("standard error %q, want \"seed: N\"", errOut)
+	}
+	again, errOut, err := runVizErr(t, "sample", "--length", "100", "--seed", seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != out || errOut != "" {
+		t.Errorf("--seed %s gave\n%q (standard error %q), want\n%q", seed, again, errOut, out)
 	}
 }
 

@@ -56,7 +56,7 @@ func newTranslateCommand() *cli.Command {
 			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)", Destination: &a.threads},
 			&cli.BoolFlag{Name: "greedy", Usage: "greedy search", Destination: &a.greedy},
 			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)", Destination: &a.sample},
-			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T > 0", Destination: &a.temperature},
+			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T ≥ 0 (0: greedy)", Destination: &a.temperature},
 			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)", Destination: &a.topK},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))", Destination: &a.seed},
 			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)", Destination: &a.alignments},

@@ -9,7 +9,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// Tiny shapes for gradient checks, as the engine issue asks (B=2, H=3).
+// Tiny shapes for gradient checks (B=2, H=3).
 const tB, tIn, tH = 2, 4, 3
 
 func randMat(rng *rand.Rand, r, c int) mat.Mat[float64] {

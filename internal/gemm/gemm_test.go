@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// awkward are the sizes the issue asks for: 1, primes around tile widths,
+// awkward are sizes that stress tiling: 1, primes around tile widths,
 // one either side of 64, and one past 256 (the k block).
 var awkward = []int{1, 7, 17, 63, 65, 257}
 

@@ -11,8 +11,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/gemm/openblas"
 )
 
-// BenchmarkOpenBLAS is BenchmarkGemm through OpenBLAS, for the ratio the
-// issue asks for (≥ 80% of OpenBLAS's GFLOP/s).
+// BenchmarkOpenBLAS is BenchmarkGemm through OpenBLAS, for the target
+// ratio (≥ 80% of OpenBLAS's GFLOP/s).
 func BenchmarkOpenBLAS(b *testing.B) {
 	b.Run("f32", benchOpenBLAS[float32])
 	b.Run("f64", benchOpenBLAS[float64])

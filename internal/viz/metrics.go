@@ -10,8 +10,8 @@ import (
 	"os"
 )
 
-// Event is one line of a run's metrics.jsonl (see DESIGN.md, "The run
-// directory"). Numbers written as null (non-finite) or absent are NaN.
+// Event is one line of a run's metrics.jsonl, as package train writes it.
+// Numbers written as null (non-finite) or absent are NaN.
 // Fields that do not belong to an event's kind are NaN (or 0 for Step and
 // Epoch); unknown keys are ignored so that newer runs stay readable.
 type Event struct {

@@ -57,7 +57,7 @@ func benchmarkCorpus(b *testing.B, lines int, tok Tokenizer) {
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/corpus")
 }
 
-// BenchmarkCorpus1M is the target: 1M lines of about 20 words
+// BenchmarkCorpus1M is the speed target: 1M lines of about 20 words
 // against one reference in at most 5 s on one core
 // (go test -bench Corpus1M -benchtime 1x -cpu 1 ./translate/bleu/).
 func BenchmarkCorpus1M(b *testing.B) { benchmarkCorpus(b, 1_000_000, Tok13a) }

@@ -8,8 +8,8 @@
 //	CGO_LDFLAGS=-lopenblas GEMM_SIDE_BY_SIDE=20 go test -tags openblas -run SideBySide -v ./internal/gemm
 //
 // Debian's OpenBLAS 0.3.21 predates Zen 5 and picks its AVX2 kernels there;
-// OPENBLAS_CORETYPE=SkylakeX selects the AVX-512 ones (what the issue's
-// OpenBLAS numbers use).
+// OPENBLAS_CORETYPE=SkylakeX selects the AVX-512 ones (what the OpenBLAS
+// comparisons in package gemm use).
 //
 // It declares the CBLAS entry points itself rather than include cblas.h,
 // whose path varies between distributions.
