@@ -79,16 +79,17 @@ func (d *Decoder[F]) attendBackward(w *Work[F], g Grads[F], t0, t1 int) {
 func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	c, tr := d.Cells[l], &w.tr[l][t]
 	h, cp := w.prev(l, t)
-	dgx := w.rows(w.dgx[l], t)
+	g := w.grads[l].Rows(t*w.B, (t+1)*w.B)
 	var dc mat.Mat[F]
 	if d.hasC() {
 		dc = w.dcs[l]
 	}
-	sc := &w.sc[l]
 	if t == w.T-1 {
-		c.PackRecurrentBackward(sc.RecurrentBackward()) // once per Backward
+		c.PackRecurrentBackward(&w.whhB[l]) // once per Backward
 	}
-	c.StepBackwardSeq(tr, w.rows(w.dhs[l], t), dc, h, cp, dgx, w.rows(w.dgh[l], t), w.dhp, w.dcp, sc.RecurrentBackward())
+	c.StepBackward(tr, cell.StepIn[F]{HPrev: h, CPrev: cp}, cell.StepGrads[F]{
+		DH: w.rows(w.dhs[l], t), DC: dc, Gates: g, DHPrev: w.dhp, DCPrev: w.dcp, Whh: &w.whhB[l]})
+	dgx := g.DGx
 	if t > 0 {
 		addTo(w.rows(w.dhs[l], t-1).Data, w.dhp.Data)
 		if d.hasC() {
@@ -118,15 +119,9 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 func (d *Decoder[F]) recurrentGrads(w *Work[F]) {
 	N, B := w.T*w.B, w.B
 	for l, c := range d.Cells {
-		dgh := w.dgx[l]
-		if c.Kind == cell.GRU {
-			dgh = w.dgh[l]
-		}
-		if N > B {
-			c.RecurrentGrad(dgh.Slice(B, N), w.hs[l].Slice(0, N-B))
-		}
+		c.RecurrentGrad(w.grads[l].Rows(B, N), w.hs[l].Slice(0, N-B))
 		h0, _ := w.prev(l, 0)
-		c.RecurrentGrad(dgh.Slice(0, B), h0)
+		c.RecurrentGrad(w.grads[l].Rows(0, B), h0)
 	}
 }
 
@@ -134,13 +129,13 @@ func (d *Decoder[F]) recurrentGrads(w *Work[F]) {
 // each over all steps) and the embedding gradient.
 func (d *Decoder[F]) inputsBackward(w *Work[F]) {
 	p, N := d.proj0(), w.T*w.B
-	p.WeightGradCols(w.dgx[0], w.x, 0)
+	p.WeightGradCols(w.grads[0].DGx, w.x, 0)
 	if d.Cfg.InputFeeding && w.T > 1 {
-		p.WeightGradCols(w.dgx[0].Slice(w.B, N), w.att.Slice(0, N-w.B), d.Cfg.Emb)
+		p.WeightGradCols(w.grads[0].DGx.Slice(w.B, N), w.att.Slice(0, N-w.B), d.Cfg.Emb)
 	}
-	p.BiasBackward(w.dgx[0])
+	p.BiasBackward(w.grads[0].DGx)
 	w.dx.Zero()
-	p.InputGradCols(w.dx, w.dgx[0], 0)
+	p.InputGradCols(w.dx, w.grads[0].DGx, 0)
 	if w.train && d.embDrop.Active() {
 		for k, m := range w.xMask[:len(w.dx.Data)] {
 			w.dx.Data[k] *= m
@@ -148,7 +143,7 @@ func (d *Decoder[F]) inputsBackward(w *Work[F]) {
 	}
 	d.Embed.Backward(w.dx, w.in)
 	for l := 1; l < len(d.Cells); l++ {
-		d.Cells[l].ProjectBackward(mat.Mat[F]{}, w.dgx[l], w.input(d, l), false)
+		d.Cells[l].ProjectBackward(mat.Mat[F]{}, w.grads[l].DGx, w.input(d, l), false)
 	}
 }
 

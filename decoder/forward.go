@@ -3,6 +3,7 @@ package decoder
 import (
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -142,9 +143,9 @@ func (d *Decoder[F]) cells(w *Work[F], t int, rng *rand.Rand) {
 		}
 		h, cp := w.prev(l, t)
 		if t == 0 {
-			c.PackRecurrent(w.sc[l].Recurrent()) // once per Forward: the weights are fixed during it
+			c.PackRecurrent(&w.whh[l]) // once per Forward: the weights are fixed during it
 		}
-		c.StepPacked(&w.tr[l][t], gx, h, cp, w.sc[l].Recurrent())
+		c.Step(&w.tr[l][t], cell.StepIn[F]{Gx: gx, HPrev: h, CPrev: cp, Whh: &w.whh[l]})
 	}
 }
 

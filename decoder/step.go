@@ -39,7 +39,7 @@ func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 }
 
 // packedHH returns layer l's packed W_hhᵀ, or nil before Prepare.
-func (m *Memory[F]) packedHH(l int) *gemm.Packed[F] {
+func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
 	if l < len(m.whh) {
 		return &m.whh[l]
 	}
@@ -173,7 +173,7 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 			tr.C, cp = next.C[l], prev.C[l]
 		}
 		tr.Resize(c, n)
-		c.StepPacked(tr, sw.gx[l], prev.H[l], cp, m.packedHH(l))
+		c.Step(tr, cell.StepIn[F]{Gx: sw.gx[l], HPrev: prev.H[l], CPrev: cp, Whh: m.packedHH(l)})
 	}
 	q := next.H[d.top()]
 	if d.attends() {
