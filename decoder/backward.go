@@ -67,9 +67,8 @@ func (d *Decoder[F]) attendBackward(w *Work[F], g Grads[F], t0, t1 int) {
 	}
 	ctx, dctx := w.ctx.Slice(i, j), w.dctx.Slice(i, j)
 	dctx.Zero()
-	d.AttVec.BackwardCols(dq, dpre, q, 0)
-	d.AttVec.BackwardCols(dctx, dpre, ctx, q.Cols)
-	d.AttVec.BiasBackward(dpre)
+	d.AttVec.Backward(dq, dpre, q, layer.Part[F]{})
+	d.AttVec.Backward(dctx, dpre, ctx, layer.Part[F]{Off: q.Cols, NoBias: true})
 	tr := w.attTr.Rows(i, j)
 	d.Att.Backward(&tr, dq, w.dkeys, g.Out, dctx, q, w.mem, nil)
 }
@@ -103,7 +102,7 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	}
 	switch {
 	case l == 0 && d.Cfg.InputFeeding && t > 0:
-		d.proj0().InputGradCols(w.rows(w.datt, t-1), dgx, d.Cfg.Emb)
+		d.proj0().Backward(w.rows(w.datt, t-1), dgx, mat.Mat[F]{}, layer.Part[F]{Off: d.Cfg.Emb, NoBias: true})
 	case l > 0 && w.train && d.drop.Active():
 		mat.Mul(w.dlin, dgx, false, c.Wih.W, false, 1, 0)
 		H := w.dlin.Cols
@@ -128,14 +127,12 @@ func (d *Decoder[F]) recurrentGrads(w *Work[F]) {
 // inputsBackward adds the input-weight gradients of every layer (one GEMM
 // each over all steps) and the embedding gradient.
 func (d *Decoder[F]) inputsBackward(w *Work[F]) {
-	p, N := d.proj0(), w.T*w.B
-	p.WeightGradCols(w.grads[0].DGx, w.x, 0)
-	if d.Cfg.InputFeeding && w.T > 1 {
-		p.WeightGradCols(w.grads[0].DGx.Slice(w.B, N), w.att.Slice(0, N-w.B), d.Cfg.Emb)
-	}
-	p.BiasBackward(w.grads[0].DGx)
+	p, N, dgx := d.proj0(), w.T*w.B, w.grads[0].DGx
 	w.dx.Zero()
-	p.InputGradCols(w.dx, w.grads[0].DGx, 0)
+	p.Backward(w.dx, dgx, w.x, layer.Part[F]{})
+	if d.Cfg.InputFeeding && w.T > 1 {
+		p.Backward(mat.Mat[F]{}, dgx.Slice(w.B, N), w.att.Slice(0, N-w.B), layer.Part[F]{Off: d.Cfg.Emb, NoBias: true})
+	}
 	if w.train && d.embDrop.Active() {
 		for k, m := range w.xMask[:len(w.dx.Data)] {
 			w.dx.Data[k] *= m
@@ -175,6 +172,6 @@ func (d *Decoder[F]) outputBackward(w *Work[F], gradScale float64) {
 	for v0 := 0; v0 < V; v0 += outBlock {
 		v1 := min(v0+outBlock, V)
 		nll.BackwardCols(w.logits, w.logits, w.out, gradScale, v0, v1)
-		d.Out.BackwardOut(w.datt, w.logits, w.att, v0, v1)
+		d.Out.Backward(w.datt, w.logits, w.att, layer.Part[F]{Lo: v0, Hi: v1})
 	}
 }
