@@ -14,7 +14,7 @@
 //	p_t   = log-softmax(W_o att_t)       (no bias; tied: W_o = the embedding)
 //
 // With bahdanau attention, bridge tanh and no input feeding this is exactly
-// the model of shared/bench/torch_ref.py. Dropout (training only) applies
+// the PyTorch reference model that model's TestMatchesPyTorch compares with. Dropout (training only) applies
 // to the embedded inputs, to the input of every layer above the first, and
 // to att_t (before both the output layer and input feeding).
 //

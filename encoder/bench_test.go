@@ -9,8 +9,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// BenchmarkForwardBackward times encoder forward + backward at the shapes
-// of ../shared/bench/torch_ref.py: "base" (E 256, H 256 per direction,
+// BenchmarkForwardBackward times encoder forward + backward at the
+// PyTorch reference's shapes: "base" (E 256, H 256 per direction,
 // batch 64, length 25, vocabulary 16000) and "small" (128, 128, 64, 20,
 // 8000), bidirectional, one layer. A token is one source position.
 func BenchmarkForwardBackward(b *testing.B) {

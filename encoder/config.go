@@ -24,7 +24,8 @@ type Config struct {
 	Dropout float64 `yaml:"dropout"`
 }
 
-// DefaultConfig returns the defaults of DESIGN.md.
+// DefaultConfig returns the defaults: a one-layer bidirectional GRU, E 256,
+// H 256 per direction, dropout 0.3.
 func DefaultConfig() Config {
 	return Config{Cell: cell.GRU, Layers: 1, Bidirectional: true, Emb: 256, Hidden: 256, Dropout: 0.3}
 }
