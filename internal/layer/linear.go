@@ -68,12 +68,14 @@ func (l Linear[F]) Forward(y, x mat.Mat[F], p Part[F]) {
 	if p.Add {
 		beta = 1
 	}
-	if y.Rows > 0 && p.Packed != nil {
+	switch {
+	case y.Rows == 0:
+	case p.Packed != nil:
 		if k, n := p.Packed.Dims(); k != x.Cols || n != w.Rows {
 			panic("layer: Linear.Forward: the packed weight is not (k, Out)")
 		}
 		p.Packed.Mul(x.Rows, x.Data, max(x.Cols, 1), beta, y.Data, y.Cols)
-	} else if y.Rows > 0 {
+	default:
 		gemm.Gemm(false, true, x.Rows, w.Rows, x.Cols, 1, x.Data, max(x.Cols, 1), w.Data[p.Off:], w.Cols, beta, y.Data, y.Cols)
 	}
 	if l.B != nil && !p.NoBias {
