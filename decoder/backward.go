@@ -67,9 +67,8 @@ func (d *Decoder[F]) attendBackward(w *Work[F], g Grads[F], t0, t1 int) {
 	}
 	ctx, dctx := w.ctx.Slice(i, j), w.dctx.Slice(i, j)
 	dctx.Zero()
-	d.AttVec.BackwardCols(dq, dpre, q, 0)
-	d.AttVec.BackwardCols(dctx, dpre, ctx, q.Cols)
-	d.AttVec.BiasBackward(dpre)
+	d.AttVec.Backward(dq, dpre, q, layer.Part[F]{})
+	d.AttVec.Backward(dctx, dpre, ctx, layer.Part[F]{Off: q.Cols, NoBias: true})
 	tr := w.attTr.Rows(i, j)
 	d.Att.Backward(&tr, dq, w.dkeys, g.Out, dctx, q, w.mem, nil)
 }
@@ -79,16 +78,17 @@ func (d *Decoder[F]) attendBackward(w *Work[F], g Grads[F], t0, t1 int) {
 func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	c, tr := d.Cells[l], &w.tr[l][t]
 	h, cp := w.prev(l, t)
-	dgx := w.rows(w.dgx[l], t)
+	g := w.grads[l].Rows(t*w.B, (t+1)*w.B)
 	var dc mat.Mat[F]
 	if d.hasC() {
 		dc = w.dcs[l]
 	}
-	sc := &w.sc[l]
 	if t == w.T-1 {
-		c.PackRecurrentBackward(sc.RecurrentBackward()) // once per Backward
+		c.PackRecurrentBackward(&w.whhB[l]) // once per Backward
 	}
-	c.StepBackwardSeq(tr, w.rows(w.dhs[l], t), dc, h, cp, dgx, w.rows(w.dgh[l], t), w.dhp, w.dcp, sc.RecurrentBackward())
+	c.StepBackward(tr, cell.StepIn[F]{HPrev: h, CPrev: cp}, cell.StepGrads[F]{
+		DH: w.rows(w.dhs[l], t), DC: dc, Gates: g, DHPrev: w.dhp, DCPrev: w.dcp, Whh: &w.whhB[l]})
+	dgx := g.DGx
 	if t > 0 {
 		addTo(w.rows(w.dhs[l], t-1).Data, w.dhp.Data)
 		if d.hasC() {
@@ -102,7 +102,7 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 	}
 	switch {
 	case l == 0 && d.Cfg.InputFeeding && t > 0:
-		d.proj0().InputGradCols(w.rows(w.datt, t-1), dgx, d.Cfg.Emb)
+		d.proj0().Backward(w.rows(w.datt, t-1), dgx, mat.Mat[F]{}, layer.Part[F]{Off: d.Cfg.Emb, NoBias: true})
 	case l > 0 && w.train && d.drop.Active():
 		mat.Mul(w.dlin, dgx, false, c.Wih.W, false, 1, 0)
 		H := w.dlin.Cols
@@ -118,29 +118,21 @@ func (d *Decoder[F]) cellBackward(w *Work[F], l, t int) {
 func (d *Decoder[F]) recurrentGrads(w *Work[F]) {
 	N, B := w.T*w.B, w.B
 	for l, c := range d.Cells {
-		dgh := w.dgx[l]
-		if c.Kind == cell.GRU {
-			dgh = w.dgh[l]
-		}
-		if N > B {
-			c.RecurrentGrad(dgh.Slice(B, N), w.hs[l].Slice(0, N-B))
-		}
+		c.RecurrentGrad(w.grads[l].Rows(B, N), w.hs[l].Slice(0, N-B))
 		h0, _ := w.prev(l, 0)
-		c.RecurrentGrad(dgh.Slice(0, B), h0)
+		c.RecurrentGrad(w.grads[l].Rows(0, B), h0)
 	}
 }
 
 // inputsBackward adds the input-weight gradients of every layer (one GEMM
 // each over all steps) and the embedding gradient.
 func (d *Decoder[F]) inputsBackward(w *Work[F]) {
-	p, N := d.proj0(), w.T*w.B
-	p.WeightGradCols(w.dgx[0], w.x, 0)
-	if d.Cfg.InputFeeding && w.T > 1 {
-		p.WeightGradCols(w.dgx[0].Slice(w.B, N), w.att.Slice(0, N-w.B), d.Cfg.Emb)
-	}
-	p.BiasBackward(w.dgx[0])
+	p, N, dgx := d.proj0(), w.T*w.B, w.grads[0].DGx
 	w.dx.Zero()
-	p.InputGradCols(w.dx, w.dgx[0], 0)
+	p.Backward(w.dx, dgx, w.x, layer.Part[F]{})
+	if d.Cfg.InputFeeding && w.T > 1 {
+		p.Backward(mat.Mat[F]{}, dgx.Slice(w.B, N), w.att.Slice(0, N-w.B), layer.Part[F]{Off: d.Cfg.Emb, NoBias: true})
+	}
 	if w.train && d.embDrop.Active() {
 		for k, m := range w.xMask[:len(w.dx.Data)] {
 			w.dx.Data[k] *= m
@@ -148,7 +140,7 @@ func (d *Decoder[F]) inputsBackward(w *Work[F]) {
 	}
 	d.Embed.Backward(w.dx, w.in)
 	for l := 1; l < len(d.Cells); l++ {
-		d.Cells[l].ProjectBackward(mat.Mat[F]{}, w.dgx[l], w.input(d, l), false)
+		d.Cells[l].ProjectBackward(mat.Mat[F]{}, w.grads[l].DGx, w.input(d, l), false)
 	}
 }
 
@@ -180,6 +172,6 @@ func (d *Decoder[F]) outputBackward(w *Work[F], gradScale float64) {
 	for v0 := 0; v0 < V; v0 += outBlock {
 		v1 := min(v0+outBlock, V)
 		nll.BackwardCols(w.logits, w.logits, w.out, gradScale, v0, v1)
-		d.Out.BackwardOut(w.datt, w.logits, w.att, v0, v1)
+		d.Out.Backward(w.datt, w.logits, w.att, layer.Part[F]{Lo: v0, Hi: v1})
 	}
 }

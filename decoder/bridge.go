@@ -3,6 +3,7 @@ package decoder
 import (
 	"math"
 
+	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
@@ -16,13 +17,12 @@ func (d *Decoder[F]) bridge(h0 mat.Mat[F], final []mat.Mat[F]) {
 	}
 	off := 0
 	for i, f := range final {
-		d.Bridge.ForwardCols(h0, f, off, i > 0)
+		d.Bridge.Forward(h0, f, layer.Part[F]{Off: off, Add: i > 0, NoBias: i < len(final)-1})
 		off += f.Cols
 	}
 	if off != d.Bridge.In() {
 		panic("decoder: Encoded.Final widths do not sum to the bridge's input width")
 	}
-	d.Bridge.AddBias(h0)
 	for i, v := range h0.Data {
 		h0.Data[i] = F(math.Tanh(float64(v)))
 	}
@@ -43,8 +43,7 @@ func (d *Decoder[F]) bridgeBackward(dh0, h0 mat.Mat[F], final, dfinal []mat.Mat[
 		if i < len(dfinal) {
 			df = dfinal[i]
 		}
-		d.Bridge.BackwardCols(df, dh0, f, off)
+		d.Bridge.Backward(df, dh0, f, layer.Part[F]{Off: off, NoBias: i > 0})
 		off += f.Cols
 	}
-	d.Bridge.BiasBackward(dh0)
 }

@@ -68,8 +68,8 @@ func (c Config) InputDropout() float64 {
 	return *c.EmbDropout
 }
 
-// DefaultConfig returns the defaults: a one-layer GRU, E 256, H 512,
-// Bahdanau attention, tanh bridge, dropout 0.3.
+// DefaultConfig returns the decoder's defaults: one GRU layer, E 256, H 512,
+// Bahdanau attention, a tanh bridge, dropout 0.3.
 func DefaultConfig() Config {
 	return Config{Cell: cell.GRU, Layers: 1, Emb: 256, Hidden: 512, Attention: layer.Bahdanau,
 		Bridge: BridgeTanh, Dropout: 0.3}

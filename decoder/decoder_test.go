@@ -10,7 +10,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// The gradient checks' tiny shapes: B=2 S=3 T=4 H=3 V=7; the encoder output
+// Tiny shapes for the gradient checks: B=2 S=3 T=4 H=3 V=7; the encoder output
 // width C=4 (3 for dot attention) and two bridge pieces of width 2 stand in
 // for a bidirectional encoder with 2 units per direction.
 const (

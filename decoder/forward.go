@@ -3,6 +3,7 @@ package decoder
 import (
 	"math/rand/v2"
 
+	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -76,14 +77,14 @@ func (d *Decoder[F]) forward(w *Work[F], enc Encoded[F], tgt Target, opt Options
 			d.attend(w, t, t+1, opt.Rng)
 		}
 		if w.sampling {
-			d.Out.Forward(w.rows(w.logits, t), w.rows(w.att, t))
+			d.Out.Forward(w.rows(w.logits, t), w.rows(w.att, t), layer.Part[F]{})
 		}
 	}
 	if !stepwise {
 		d.attend(w, 0, T, opt.Rng)
 	}
 	if !w.sampling {
-		d.Out.Forward(w.logits, w.att)
+		d.Out.Forward(w.logits, w.att, layer.Part[F]{})
 	}
 	return layer.NLL[F]{Pad: d.Pad, Smoothing: opt.Smoothing}.Forward(w.logits, w.out)
 }
@@ -106,10 +107,7 @@ func (d *Decoder[F]) embed(w *Work[F], t0, t1 int, rng *rand.Rand) {
 		E := x.Cols
 		d.embDrop.Forward(x.Data, x.Data, w.xMask[i*E:j*E], rng)
 	}
-	p := d.proj0()
-	gx := w.gx[0].Slice(i, j)
-	p.ForwardCols(gx, x, 0, false)
-	p.AddBias(gx)
+	d.proj0().Forward(w.gx[0].Slice(i, j), x, layer.Part[F]{})
 }
 
 // sample replaces, with probability opt.SampleProb per row, the input of
@@ -128,7 +126,7 @@ func (d *Decoder[F]) cells(w *Work[F], t int, rng *rand.Rand) {
 	for l, c := range d.Cells {
 		gx := w.rows(w.gx[l], t)
 		if l == 0 && d.Cfg.InputFeeding && t > 0 {
-			d.proj0().ForwardCols(gx, w.rows(w.att, t-1), d.Cfg.Emb, true)
+			d.proj0().Forward(gx, w.rows(w.att, t-1), layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
 		}
 		if l > 0 {
 			x := w.rows(w.hs[l-1], t)
@@ -142,9 +140,9 @@ func (d *Decoder[F]) cells(w *Work[F], t int, rng *rand.Rand) {
 		}
 		h, cp := w.prev(l, t)
 		if t == 0 {
-			c.PackRecurrent(w.sc[l].Recurrent()) // once per Forward: the weights are fixed during it
+			c.PackRecurrent(&w.whh[l]) // once per Forward: the weights are fixed during it
 		}
-		c.StepPacked(&w.tr[l][t], gx, h, cp, w.sc[l].Recurrent())
+		c.Step(&w.tr[l][t], cell.StepIn[F]{Gx: gx, HPrev: h, CPrev: cp, Whh: &w.whh[l]})
 	}
 }
 
@@ -169,8 +167,7 @@ func (d *Decoder[F]) attend(w *Work[F], t0, t1 int, rng *rand.Rand) {
 // pre (N, H) = tanh(W_a [q; ctx] + b_a).
 func attVector[F mat.Float](d *Decoder[F], tr *layer.AttnTrace[F], pre, ctx, q mat.Mat[F], m layer.Memory[F], rows []int) {
 	d.Att.Forward(tr, ctx, q, m, rows)
-	d.AttVec.ForwardCols(pre, q, 0, false)
-	d.AttVec.ForwardCols(pre, ctx, q.Cols, true)
-	d.AttVec.AddBias(pre)
+	d.AttVec.Forward(pre, q, layer.Part[F]{NoBias: true})
+	d.AttVec.Forward(pre, ctx, layer.Part[F]{Off: q.Cols, Add: true})
 	gemm.Tanh(pre.Data, pre.Data)
 }

@@ -34,14 +34,21 @@ func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 	for l, c := range d.Cells {
 		c.PackRecurrent(&m.whh[l])
 	}
-	w := d.Out.W.W
-	m.out.Pack(true, w.Cols, w.Rows, w.Data, w.Cols)
+	d.Out.Pack(&m.out)
 }
 
 // packedHH returns layer l's packed W_hhᵀ, or nil before Prepare.
-func (m *Memory[F]) packedHH(l int) *gemm.Packed[F] {
+func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
 	if l < len(m.whh) {
 		return &m.whh[l]
+	}
+	return nil
+}
+
+// packedOut returns the packed W_oᵀ, or nil before Prepare.
+func (m *Memory[F]) packedOut() gemm.PackedB[F] {
+	if k, _ := m.out.Dims(); k > 0 {
+		return &m.out
 	}
 	return nil
 }
@@ -157,10 +164,9 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 	}
 	d.Embed.Forward(sw.x, sw.ids)
 	p := d.proj0()
-	p.ForwardCols(sw.gx[0], sw.x, 0, false)
-	p.AddBias(sw.gx[0])
+	p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
 	if d.Cfg.InputFeeding {
-		p.ForwardCols(sw.gx[0], prev.Att, d.Cfg.Emb, true)
+		p.Forward(sw.gx[0], prev.Att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
 	}
 	for l, c := range d.Cells {
 		if l > 0 {
@@ -173,7 +179,7 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 			tr.C, cp = next.C[l], prev.C[l]
 		}
 		tr.Resize(c, n)
-		c.StepPacked(tr, sw.gx[l], prev.H[l], cp, m.packedHH(l))
+		c.Step(tr, cell.StepIn[F]{Gx: sw.gx[l], HPrev: prev.H[l], CPrev: cp, Whh: m.packedHH(l)})
 	}
 	q := next.H[d.top()]
 	if d.attends() {
@@ -181,11 +187,7 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 	} else {
 		copy(next.Att.Data, q.Data)
 	}
-	if k, _ := m.out.Dims(); k > 0 && n > 0 {
-		gemm.GemmPacked(false, n, 1, next.Att.Data, next.Att.Cols, &m.out, 0, sw.logp.Data, sw.logp.Cols)
-	} else {
-		d.Out.Forward(sw.logp, next.Att)
-	}
+	d.Out.Forward(sw.logp, next.Att, layer.Part[F]{Packed: m.packedOut()})
 	logSoftmaxRows(sw.logp)
 	return sw.logp
 }

@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
@@ -21,7 +22,8 @@ type Work[F mat.Float] struct {
 	lin     []mat.Mat[F]      // [l≥1] (N, H) layer input after dropout
 	linMask [][]F             // [l≥1] (N·H) its dropout mask
 	tr      [][]cell.Trace[F] // [l][t]
-	sc      []cell.Scratch[F] // [l]
+	whh     []gemm.Packed[F]  // [l] W_hhᵀ, packed once per Forward
+	whhB    []gemm.Packed[F]  // [l] W_hh, packed once per Backward
 	h0      mat.Mat[F]        // (B, H) initial h (and c) of every layer
 	given   bool              // the initial states are h0s and c0s (ForwardFrom), not h0
 	h0s     []mat.Mat[F]      // [l] (B, H) given initial h
@@ -37,18 +39,17 @@ type Work[F mat.Float] struct {
 	attMask []F                // (N·H)
 	logits  mat.Mat[F]         // (N, V) logits, then log-probs, then their gradient
 
-	dx       mat.Mat[F]   // (N, E)
-	dgx      []mat.Mat[F] // [l] (N, G·H)
-	dgh      []mat.Mat[F] // [l] (N, G·H) GRU: gradient of h_prev·W_hhᵀ + b_hh (else dgx is; empty)
-	dhs      []mat.Mat[F] // [l] (N, H) gradient of hs[l]
-	dlin     mat.Mat[F]   // (B, H) gradient of one step's lin
-	datt     mat.Mat[F]   // (N, H) gradient of att, then of attPre's pre-activation
-	dattBuf  mat.Mat[F]   // (N, H) gradient of attPre when dropout is on
-	dctx     mat.Mat[F]   // (N, C)
-	dkeys    mat.Mat[F]   // (B·S, D)
-	dh0      mat.Mat[F]   // (B, H)
-	dhp, dcp mat.Mat[F]   // (B, H) StepBackward outputs
-	dcs      []mat.Mat[F] // [l] (B, H) LSTM cell-state carries
+	dx       mat.Mat[F]          // (N, E)
+	grads    []cell.GateGrads[F] // [l] (N rows) gradients of the gates
+	dhs      []mat.Mat[F]        // [l] (N, H) gradient of hs[l]
+	dlin     mat.Mat[F]          // (B, H) gradient of one step's lin
+	datt     mat.Mat[F]          // (N, H) gradient of att, then of attPre's pre-activation
+	dattBuf  mat.Mat[F]          // (N, H) gradient of attPre when dropout is on
+	dctx     mat.Mat[F]          // (N, C)
+	dkeys    mat.Mat[F]          // (B·S, D)
+	dh0      mat.Mat[F]          // (B, H)
+	dhp, dcp mat.Mat[F]          // (B, H) StepBackward outputs
+	dcs      []mat.Mat[F]        // [l] (B, H) LSTM cell-state carries
 
 	train, sampling bool    // dropout masks were drawn; some inputs were sampled
 	smoothing       float64 // label smoothing of the Forward
@@ -61,15 +62,13 @@ func (w *Work[F]) resize(d *Decoder[F], B, T, S int) {
 	w.in, w.out = grow(w.in, N), grow(w.out, N)
 	w.x, w.dx = mat.Resize(w.x, N, E), mat.Resize(w.dx, N, E)
 	w.xMask = grow(w.xMask, N*E)
-	w.gx, w.dgx, w.dgh = grow(w.gx, L), grow(w.dgx, L), grow(w.dgh, L)
+	w.gx, w.grads = grow(w.gx, L), grow(w.grads, L)
 	w.hs, w.dhs, w.lin = grow(w.hs, L), grow(w.dhs, L), grow(w.lin, L)
 	w.linMask, w.dcs = grow(w.linMask, L), grow(w.dcs, L)
-	w.tr, w.sc = grow(w.tr, L), grow(w.sc, L)
+	w.tr, w.whh, w.whhB = grow(w.tr, L), grow(w.whh, L), grow(w.whhB, L)
 	for l, c := range d.Cells {
-		w.gx[l], w.dgx[l] = mat.Resize(w.gx[l], N, c.GH()), mat.Resize(w.dgx[l], N, c.GH())
-		if c.Kind == cell.GRU {
-			w.dgh[l] = mat.Resize(w.dgh[l], N, c.GH())
-		}
+		w.gx[l] = mat.Resize(w.gx[l], N, c.GH())
+		w.grads[l].Resize(c, N)
 		w.hs[l], w.dhs[l] = mat.Resize(w.hs[l], N, H), mat.Resize(w.dhs[l], N, H)
 		if l > 0 {
 			w.lin[l], w.linMask[l] = mat.Resize(w.lin[l], N, H), grow(w.linMask[l], N*H)
@@ -81,7 +80,6 @@ func (w *Work[F]) resize(d *Decoder[F], B, T, S int) {
 			tr.H = w.hs[l].Slice(t*B, (t+1)*B)
 			tr.Resize(c, B)
 		}
-		w.sc[l].Resize(c, B)
 	}
 	w.h0, w.dh0 = mat.Resize(w.h0, B, H), mat.Resize(w.dh0, B, H)
 	w.dhp, w.dcp, w.dlin = mat.Resize(w.dhp, B, H), mat.Resize(w.dcp, B, H), mat.Resize(w.dlin, B, H)

@@ -19,7 +19,7 @@ func (e *Encoder[F]) direction(w *Work[F], l, d int, c *cell.Cell[F]) {
 		}
 		hp, cp := w.prev(dw, d, t)
 		tr := &dw.tr[t]
-		c.StepPacked(tr, dw.gx.Slice(t*B, (t+1)*B), hp, cp, &dw.whh)
+		c.Step(tr, cell.StepIn[F]{Gx: dw.gx.Slice(t*B, (t+1)*B), HPrev: hp, CPrev: cp, Whh: &dw.whh})
 		for b := 0; b < B; b++ {
 			out := w.outRow(e, l, d, b, t)
 			if t < w.lens[b] {
@@ -46,7 +46,7 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 	if hasC {
 		copy(dc.Data, w.DFinal[l][d].C.Data)
 	}
-	c.PackRecurrentBackward(dw.sc.RecurrentBackward())
+	c.PackRecurrentBackward(&dw.whhB)
 	for k := S - 1; k >= 0; k-- {
 		t := k
 		if d == 1 {
@@ -63,7 +63,8 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 			}
 		}
 		hp, cp := w.prev(dw, d, t)
-		c.StepBackwardSeq(&dw.tr[t], dh, dc, hp, cp, dw.dgx.Slice(t*B, (t+1)*B), dw.dgh.Slice(t*B, (t+1)*B), dhp, dcp, dw.sc.RecurrentBackward())
+		c.StepBackward(&dw.tr[t], cell.StepIn[F]{HPrev: hp, CPrev: cp}, cell.StepGrads[F]{
+			DH: dh, DC: dc, Gates: dw.g.Rows(t*B, (t+1)*B), DHPrev: dhp, DCPrev: dcp, Whh: &dw.whhB})
 		for b := 0; b < B; b++ {
 			if t >= w.lens[b] {
 				copy(dhp.Row(b), w.keepH.Row(b))
@@ -75,7 +76,7 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 		dh, dhp, dc, dcp = dhp, dh, dcp, dc
 	}
 	e.recurrentGrad(w, dw, d, c)
-	c.ProjectBackward(w.layers[l].din, dw.dgx, w.input(l), d == 1)
+	c.ProjectBackward(w.layers[l].din, dw.g.DGx, w.input(l), d == 1)
 }
 
 // recurrentGrad adds direction d's W_hh and b_hh gradients: one GEMM over
@@ -84,18 +85,12 @@ func (e *Encoder[F]) directionBackward(w *Work[F], l, d int, c *cell.Cell[F]) {
 // step, whose previous state is zero.
 func (e *Encoder[F]) recurrentGrad(w *Work[F], dw *dirWork[F], d int, c *cell.Cell[F]) {
 	B, N := w.B, w.S*w.B
-	dgh := dw.dgx
-	if c.Kind == cell.GRU {
-		dgh = dw.dgh
-	}
-	first, rest, prev := dgh.Slice(0, B), dgh.Slice(B, N), dw.hs.Slice(0, N-B)
+	first, rest, prev := dw.g.Rows(0, B), dw.g.Rows(B, N), dw.hs.Slice(0, N-B)
 	if d == 1 {
-		first, rest, prev = dgh.Slice(N-B, N), dgh.Slice(0, N-B), dw.hs.Slice(B, N)
+		first, rest, prev = dw.g.Rows(N-B, N), dw.g.Rows(0, N-B), dw.hs.Slice(B, N)
 	}
-	if N > B {
-		c.RecurrentGrad(rest, prev)
-	}
-	c.RecurrentGradZero(first)
+	c.RecurrentGrad(rest, prev)
+	c.RecurrentGrad(first, mat.Mat[F]{})
 }
 
 // outRow returns the slice of layer l's output that direction d writes for

@@ -9,7 +9,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// Tiny shapes for the gradient checks: B=2, S=3, H=3, V=7 (E=4).
+// Tiny shapes for the gradient checks: B=2, S=3, H=3, V=7 (E=4), small
+// enough for a central difference per element, no two dimensions equal.
 const tB, tS, tV = 2, 3, 7
 
 // fixture is an encoder with random upstream gradients rOut (B·S, D) and

@@ -53,12 +53,12 @@ type layerWork[F mat.Float] struct {
 
 // dirWork is one direction's activations and gradients.
 type dirWork[F mat.Float] struct {
-	gx, dgx mat.Mat[F]      // (S·B, G·H) input projections and their gradient
-	hs      mat.Mat[F]      // (S·B, H) new states, time-major; the traces' H are views of it
-	dgh     mat.Mat[F]      // (S·B, G·H) GRU: gradient of h_prev·W_hhᵀ + b_hh (else dgx is; empty)
-	tr      []cell.Trace[F] // (S) one trace per time step
-	sc      cell.Scratch[F]
-	whh     gemm.Packed[F] // W_hhᵀ packed once per Forward
+	gx   mat.Mat[F]        // (S·B, G·H) input projections
+	g    cell.GateGrads[F] // (S·B rows) their gradients, time-major
+	hs   mat.Mat[F]        // (S·B, H) new states, time-major; the traces' H are views of it
+	tr   []cell.Trace[F]   // (S) one trace per time step
+	whh  gemm.Packed[F]    // W_hhᵀ packed once per Forward
+	whhB gemm.Packed[F]    // W_hh packed once per Backward
 }
 
 // resize shapes w for a B×S batch of e.
@@ -105,11 +105,9 @@ func (w *Work[F]) resizeLayer(e *Encoder[F], l int) {
 	}
 	for d, c := range e.Layers[l] {
 		dw := &lw.dirs[d]
-		dw.gx, dw.dgx = mat.Resize(dw.gx, S*B, c.GH()), mat.Resize(dw.dgx, S*B, c.GH())
+		dw.gx = mat.Resize(dw.gx, S*B, c.GH())
+		dw.g.Resize(c, S*B)
 		dw.hs = mat.Resize(dw.hs, S*B, c.Hidden)
-		if c.Kind == cell.GRU {
-			dw.dgh = mat.Resize(dw.dgh, S*B, c.GH())
-		}
 		for len(dw.tr) < S {
 			dw.tr = append(dw.tr, cell.Trace[F]{})
 		}
@@ -117,7 +115,6 @@ func (w *Work[F]) resizeLayer(e *Encoder[F], l int) {
 			dw.tr[t].H = dw.hs.Slice(t*B, (t+1)*B)
 			dw.tr[t].Resize(c, B)
 		}
-		dw.sc.Resize(c, B)
 		df := &w.DFinal[l][d]
 		df.H = mat.Resize(df.H, B, c.Hidden)
 		if cfg.Cell.HasC() {

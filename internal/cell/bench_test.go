@@ -5,12 +5,13 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
 // BenchmarkStep times one forward and backward step of a batch of 64 at the
-// hidden sizes of the "base" shape (encoder 256, decoder 512); a token is one
-// row of the batch.
+// hidden sizes of the "base" shape (encoder 256, decoder 512), W_hh packed
+// as in training; a token is one row of the batch.
 func BenchmarkStep(b *testing.B) {
 	for _, kind := range []Kind{GRU, LSTM} {
 		for _, h := range []int{256, 512} {
@@ -25,18 +26,22 @@ func benchStep[F mat.Float](b *testing.B, kind Kind, B, in, H int) {
 	c := New(&set, "l", kind, in, H)
 	set.Alloc()
 	set.Init(rand.New(rand.NewPCG(1, 1)))
-	gx, dgx := mat.New[F](B, c.GH()), mat.New[F](B, c.GH())
-	h, cs, dh, dc := mat.New[F](B, H), mat.New[F](B, H), mat.New[F](B, H), mat.New[F](B, H)
-	dhp, dcp := mat.New[F](B, H), mat.New[F](B, H)
+	var whh, whhB gemm.Packed[F]
+	c.PackRecurrent(&whh)
+	c.PackRecurrentBackward(&whhB)
+	in1 := StepIn[F]{Gx: mat.New[F](B, c.GH()), HPrev: mat.New[F](B, H), CPrev: mat.New[F](B, H), Whh: &whh}
+	var g GateGrads[F]
+	g.Resize(c, B)
+	grads := StepGrads[F]{DH: mat.New[F](B, H), DC: mat.New[F](B, H), Gates: g,
+		DHPrev: mat.New[F](B, H), DCPrev: mat.New[F](B, H), Whh: &whhB}
 	var tr Trace[F]
-	var sc Scratch[F]
 	tr.Resize(c, B)
-	sc.Resize(c, B)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c.Step(&tr, gx, h, cs)
-		c.StepBackward(&tr, &sc, dh, dc, h, cs, dgx, dhp, dcp)
+		c.Step(&tr, in1)
+		c.StepBackward(&tr, in1, grads)
+		c.RecurrentGrad(g, in1.HPrev)
 	}
 	b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "tokens/s")
 }

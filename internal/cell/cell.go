@@ -47,7 +47,7 @@ func (c *Cell[F]) Project(gx, x mat.Mat[F]) {
 // ProjectBackward is Project's backward: dW_ih += dgxᵀ·x, db_ih += the
 // column sums of dgx, and dx = dgx·W_ih (dx += … when accumulate is true).
 // dx may be empty (Rows 0) when the input needs no gradient. Shapes: dgx
-// (N, G·H), x and dx (N, In).
+// (N, G·H), the DGx of GateGrads, x and dx (N, In).
 func (c *Cell[F]) ProjectBackward(dx, dgx, x mat.Mat[F], accumulate bool) {
 	mat.Mul(c.Wih.G, dgx, true, x, false, 1, 1)
 	addColSums(c.Bih.G.Data, dgx)
@@ -61,170 +61,120 @@ func (c *Cell[F]) ProjectBackward(dx, dgx, x mat.Mat[F], accumulate bool) {
 	mat.Mul(dx, dgx, false, c.Wih.W, false, 1, beta)
 }
 
-// Step runs one time step for a batch: from the input projection gx
-// (B, G·H, from Project) and the previous state hPrev (B, H) and, for an
-// LSTM, cPrev (B, H), it writes the new state tr.H (and tr.C) and everything
-// StepBackward needs into tr, which must have been Resized for c and B.
-// cPrev is ignored unless the kind is LSTM.
-func (c *Cell[F]) Step(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F]) {
-	c.StepPacked(tr, gx, hPrev, cPrev, nil)
+// StepIn is what one Step reads, and its StepBackward reads again.
+type StepIn[F mat.Float] struct {
+	Gx    mat.Mat[F] // (B, G·H) input projection x·W_ihᵀ + b_ih, from Project; StepBackward ignores it
+	HPrev mat.Mat[F] // (B, H) previous hidden state
+	CPrev mat.Mat[F] // (B, H) previous cell state; LSTM only, ignored otherwise
+	// Whh is W_hhᵀ (H, G·H) packed by PackRecurrent, so that a sequence
+	// packs it once rather than at every step; nil multiplies W_hh itself,
+	// with the same bits. StepBackward ignores it (see StepGrads.Whh).
+	Whh gemm.PackedB[F]
 }
 
-// StepPacked is Step with W_hhᵀ packed by PackRecurrent (nil: not packed),
-// bit for bit the same, without packing W_hh again at every step.
-func (c *Cell[F]) StepPacked(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.Packed[F]) {
+// Step runs one time step for a batch: from in it writes the new state
+// tr.H (and, for an LSTM, tr.C) and everything StepBackward needs into tr,
+// which must have been Resized for c and B. It panics on a shape mismatch.
+func (c *Cell[F]) Step(tr *Trace[F], in StepIn[F]) {
 	switch c.Kind {
 	case RNN:
-		c.rnnStep(tr, gx, hPrev, whh)
+		c.rnnStep(tr, in)
 	case GRU:
-		c.gruStep(tr, gx, hPrev, whh)
+		c.gruStep(tr, in)
 	case LSTM:
-		c.lstmStep(tr, gx, hPrev, cPrev, whh)
+		c.lstmStep(tr, in)
 	}
 }
 
-// PackRecurrent packs W_hhᵀ (H, G·H) into p for StepPacked. Pack again
+// StepGrads are one StepBackward's gradients: DH and DC are read, Gates,
+// DHPrev and DCPrev written (overwritten, not added into).
+type StepGrads[F mat.Float] struct {
+	DH     mat.Mat[F]   // (B, H) gradient of the new h
+	DC     mat.Mat[F]   // (B, H) gradient of the new c; LSTM only, empty means zero
+	Gates  GateGrads[F] // (B rows) this step's rows of the sequence's gate gradients
+	DHPrev mat.Mat[F]   // (B, H) gradient of StepIn.HPrev
+	DCPrev mat.Mat[F]   // (B, H) gradient of StepIn.CPrev; LSTM only
+	// Whh is W_hh (G·H, H) packed by PackRecurrentBackward; nil multiplies
+	// W_hh itself, with the same bits.
+	Whh gemm.PackedB[F]
+}
+
+// StepBackward is Step's backward. tr and in are those of the forward Step.
+// It writes the gradient of the step's gates into g.Gates (the gradient of
+// gx for ProjectBackward, and what RecurrentGrad needs) and the gradient
+// of the previous state into g.DHPrev (and g.DCPrev). Parameter gradients
+// are left to ProjectBackward and RecurrentGrad, one GEMM each over all
+// steps. Neither tr nor in is changed. It panics on a shape mismatch.
+func (c *Cell[F]) StepBackward(tr *Trace[F], in StepIn[F], g StepGrads[F]) {
+	dgx, dgh := g.Gates.DGx, g.Gates.DGx
+	beta := F(0)
+	switch c.Kind {
+	case RNN:
+		rnnBackward(tr, g.DH, dgx)
+	case GRU:
+		dgh = g.Gates.dgh
+		if dgh.Rows != dgx.Rows || dgh.Cols != dgx.Cols {
+			panic("cell: GateGrads not Resized for a GRU")
+		}
+		gruBackward(tr, g.DH, in.HPrev, dgx, dgh, g.DHPrev)
+		beta = 1 // gruBackward wrote the direct path dh ⊙ z into DHPrev
+	case LSTM:
+		lstmBackward(tr, g.DH, g.DC, in.CPrev, dgx, g.DCPrev)
+	}
+	if g.Whh == nil {
+		mat.Mul(g.DHPrev, dgh, false, c.Whh.W, false, 1, beta)
+		return
+	}
+	if k, n := g.Whh.Dims(); k != c.GH() || n != c.Hidden || g.DHPrev.Rows != dgh.Rows || g.DHPrev.Cols != c.Hidden {
+		panic("cell: StepBackward shape mismatch")
+	}
+	if dgh.Rows > 0 {
+		g.Whh.Mul(dgh.Rows, dgh.Data, c.GH(), beta, g.DHPrev.Data, c.Hidden)
+	}
+}
+
+// RecurrentGrad adds the W_hh and b_hh gradients of the steps whose rows g
+// holds (StepBackward wrote them): dW_hh += dghᵀ·hPrev and db_hh += the
+// column sums of dgh, dgh being the gradient of h_prev·W_hhᵀ + b_hh, which
+// for a GRU differs from DGx. hPrev (N, H) holds, row for row, the states
+// those steps started from; N may span many steps, so that one GEMM serves
+// a sequence. An empty hPrev (Rows 0) means the zero state: dghᵀ·0 adds
+// nothing to dW_hh, so only db_hh gains, without the product.
+func (c *Cell[F]) RecurrentGrad(g GateGrads[F], hPrev mat.Mat[F]) {
+	dgh := g.DGx
+	if c.Kind == GRU {
+		dgh = g.dgh
+	}
+	if hPrev.Rows > 0 {
+		mat.Mul(c.Whh.G, dgh, true, hPrev, false, 1, 1)
+	}
+	addColSums(c.Bhh.G.Data, dgh)
+}
+
+// PackRecurrent packs W_hhᵀ (H, G·H) into p for StepIn.Whh. Pack again
 // after the weights change (each optimizer step).
 func (c *Cell[F]) PackRecurrent(p *gemm.Packed[F]) {
 	p.Pack(true, c.Hidden, c.GH(), c.Whh.W.Data, c.Hidden)
 }
 
-// recur sets gates (B, G·H) = hPrev·W_hhᵀ + beta·gates, from whh when it
-// is packed.
-func (c *Cell[F]) recur(gates, hPrev mat.Mat[F], whh *gemm.Packed[F], beta F) {
-	if whh == nil {
-		mat.Mul(gates, hPrev, false, c.Whh.W, true, 1, beta)
-		return
-	}
-	if hPrev.Cols != c.Hidden || gates.Rows != hPrev.Rows || gates.Cols != c.GH() {
-		panic("cell: StepPacked shape mismatch")
-	}
-	if gates.Rows == 0 {
-		return
-	}
-	gemm.GemmPacked(false, hPrev.Rows, 1, hPrev.Data, c.Hidden, whh, beta, gates.Data, c.GH())
-}
-
-// StepBackward is Step's backward. From the gradient of the new state dh
-// (B, H) and, for an LSTM, dc (B, H; may be empty, meaning zero) it writes
-// dgx (B, G·H), dhPrev (B, H) and, for an LSTM, dcPrev (B, H), overwriting
-// them, and adds into the gradients of W_hh and b_hh. tr, hPrev and cPrev are
-// those of the forward Step; sc is per-goroutine scratch Resized for c and B.
-// Neither tr nor the inputs are changed, so calling it twice doubles the
-// parameter gradients.
-func (c *Cell[F]) StepBackward(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F]) {
-	c.StepBackwardPacked(tr, sc, dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev, nil)
-}
-
-// PackRecurrentBackward packs W_hh (G·H, H) into p for StepBackwardPacked.
+// PackRecurrentBackward packs W_hh (G·H, H) into p for StepGrads.Whh.
 // Pack again after the weights change.
 func (c *Cell[F]) PackRecurrentBackward(p *gemm.Packed[F]) {
 	p.Pack(false, c.GH(), c.Hidden, c.Whh.W.Data, c.Hidden)
 }
 
-// StepBackwardPacked is StepBackward with W_hh packed by
-// PackRecurrentBackward (nil: not packed), bit for bit the same.
-func (c *Cell[F]) StepBackwardPacked(tr *Trace[F], sc *Scratch[F], dh, dc, hPrev, cPrev, dgx, dhPrev, dcPrev mat.Mat[F], whh *gemm.Packed[F]) {
-	dgh := c.StepBackwardSeq(tr, dh, dc, hPrev, cPrev, dgx, sc.dgh, dhPrev, dcPrev, whh)
-	c.RecurrentGrad(dgh, hPrev)
-}
-
-// StepBackwardSeq is StepBackwardPacked without the gradients of W_hh and
-// b_hh, for a caller that stacks the steps' dgh and hPrev and adds them
-// with one RecurrentGrad over the whole sequence (one GEMM of T·B rows
-// instead of T of B). It writes the gradient of h_prev·W_hhᵀ + b_hh into
-// dgh (B, G·H) for a GRU and returns it; other kinds return dgx, which is
-// that gradient, and ignore dgh (it may be empty).
-func (c *Cell[F]) StepBackwardSeq(tr *Trace[F], dh, dc, hPrev, cPrev, dgx, dgh, dhPrev, dcPrev mat.Mat[F], whh *gemm.Packed[F]) mat.Mat[F] {
-	switch c.Kind {
-	case RNN:
-		rnnBackward(tr, dh, dgx)
-		dgh = dgx
-	case GRU:
-		gruBackward(tr, dh, hPrev, dgx, dgh, dhPrev)
-	case LSTM:
-		lstmBackward(tr, dh, dc, cPrev, dgx, dcPrev)
-		dgh = dgx
-	}
-	beta := F(0)
-	if c.Kind == GRU {
-		beta = 1 // gruBackward wrote the direct path dh ⊙ z into dhPrev
-	}
+// recur sets gates (B, G·H) = hPrev·W_hhᵀ + beta·gates, from whh when it
+// is packed.
+func (c *Cell[F]) recur(gates, hPrev mat.Mat[F], whh gemm.PackedB[F], beta F) {
 	if whh == nil {
-		mat.Mul(dhPrev, dgh, false, c.Whh.W, false, 1, beta)
-		return dgh
+		mat.Mul(gates, hPrev, false, c.Whh.W, true, 1, beta)
+		return
 	}
-	if dhPrev.Rows != dgh.Rows || dhPrev.Cols != c.Hidden {
-		panic("cell: StepBackwardPacked shape mismatch")
+	if k, n := whh.Dims(); k != c.Hidden || n != c.GH() || hPrev.Cols != c.Hidden || gates.Rows != hPrev.Rows || gates.Cols != c.GH() {
+		panic("cell: Step shape mismatch")
 	}
-	if dgh.Rows > 0 {
-		gemm.GemmPacked(false, dgh.Rows, 1, dgh.Data, c.GH(), whh, beta, dhPrev.Data, c.Hidden)
-	}
-	return dgh
-}
-
-// RecurrentGrad adds dW_hh += dghᵀ·hPrev and db_hh += the column sums of
-// dgh, for dgh (N, G·H) from StepBackwardSeq and the states hPrev (N, H)
-// those steps started from; N may span many steps.
-func (c *Cell[F]) RecurrentGrad(dgh, hPrev mat.Mat[F]) {
-	mat.Mul(c.Whh.G, dgh, true, hPrev, false, 1, 1)
-	addColSums(c.Bhh.G.Data, dgh)
-}
-
-// RecurrentGradZero is RecurrentGrad for steps that started from the zero
-// state: dghᵀ·0 adds nothing to dW_hh, so only db_hh gains dgh's column
-// sums.
-func (c *Cell[F]) RecurrentGradZero(dgh mat.Mat[F]) {
-	addColSums(c.Bhh.G.Data, dgh)
-}
-
-// Trace is what one Step records for its backward: the new state and the
-// gate activations. Traces are owned by the caller, one per time step, and
-// reused across batches of the same shape.
-type Trace[F mat.Float] struct {
-	H     mat.Mat[F] // (B, H) new hidden state h'
-	C     mat.Mat[F] // (B, H) new cell state c' (LSTM only)
-	Gates mat.Mat[F] // (B, G·H) activated gates: RNN none, GRU r z n, LSTM i f g o
-	Ghn   mat.Mat[F] // (B, H) GRU only: h W_hnᵀ + b_hn, before the reset gate
-	TanhC mat.Mat[F] // (B, H) LSTM only: tanh(c')
-}
-
-// Resize shapes tr for batch size B of cell c, reusing its storage when it
-// is large enough. Contents are unspecified until Step.
-func (tr *Trace[F]) Resize(c *Cell[F], B int) {
-	H := c.Hidden
-	tr.H = mat.Resize(tr.H, B, H)
-	switch c.Kind {
-	case GRU:
-		tr.Gates = mat.Resize(tr.Gates, B, 3*H)
-		tr.Ghn = mat.Resize(tr.Ghn, B, H)
-	case LSTM:
-		tr.Gates = mat.Resize(tr.Gates, B, 4*H)
-		tr.C = mat.Resize(tr.C, B, H)
-		tr.TanhC = mat.Resize(tr.TanhC, B, H)
-	}
-}
-
-// Scratch is per-goroutine working memory for StepBackward: one per cell (or
-// one sized for the largest) serves every step.
-type Scratch[F mat.Float] struct {
-	dgh  mat.Mat[F]     // (B, G·H) GRU only: gradient of h_prev·W_hhᵀ + b_hh
-	whh  gemm.Packed[F] // storage for PackRecurrent, see Recurrent
-	whhB gemm.Packed[F] // storage for PackRecurrentBackward
-}
-
-// Recurrent returns storage in s for a packed W_hhᵀ (PackRecurrent, then
-// StepPacked), so that a goroutine packs once per sequence.
-func (s *Scratch[F]) Recurrent() *gemm.Packed[F] { return &s.whh }
-
-// RecurrentBackward returns storage in s for a packed W_hh
-// (PackRecurrentBackward, then StepBackwardPacked).
-func (s *Scratch[F]) RecurrentBackward() *gemm.Packed[F] { return &s.whhB }
-
-// Resize shapes s for batch size B of cell c.
-func (s *Scratch[F]) Resize(c *Cell[F], B int) {
-	if c.Kind == GRU {
-		s.dgh = mat.Resize(s.dgh, B, c.GH())
+	if gates.Rows > 0 {
+		whh.Mul(hPrev.Rows, hPrev.Data, c.Hidden, beta, gates.Data, c.GH())
 	}
 }
 

@@ -18,9 +18,12 @@
 // projects every input row at once with Project (GX = X·W_ihᵀ + b_ih, rows in
 // the caller's order, usually time-major t·B+b), then runs Step on each row
 // block gx (B, G·H). Step does the one recurrent GEMM h_prev·W_hhᵀ with the
-// gates fused. Backward mirrors it: StepBackward per step produces dgx and
-// dh_prev (dc_prev), then ProjectBackward turns all of dGX into dW_ih, db_ih
-// and dX with one GEMM each. Every backward adds into parameter gradients.
+// gates fused, from W_hhᵀ packed once per sequence (PackRecurrent) or not.
+// Backward mirrors it: StepBackward per step writes the step's rows of the
+// caller's GateGrads and dh_prev (dc_prev), then ProjectBackward turns all
+// of DGx into dW_ih, db_ih and dX, and RecurrentGrad all the steps' gate
+// gradients into dW_hh and db_hh, one GEMM each. Every backward adds into
+// parameter gradients.
 package cell
 
 import (

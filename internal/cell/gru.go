@@ -22,9 +22,9 @@ import (
 
 // gruStep fills tr.Gates with r, z, n, tr.Ghn and tr.H. The gates'
 // nonlinearities run over whole row blocks (vectorised in float32).
-func (c *Cell[F]) gruStep(tr *Trace[F], gx, hPrev mat.Mat[F], whh *gemm.Packed[F]) {
-	H := c.Hidden
-	c.recur(tr.Gates, hPrev, whh, 0) // gh without bias
+func (c *Cell[F]) gruStep(tr *Trace[F], in StepIn[F]) {
+	H, gx, hPrev := c.Hidden, in.Gx, in.HPrev
+	c.recur(tr.Gates, hPrev, in.Whh, 0) // gh without bias
 	bhh := c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
 		g, x, hp := tr.Gates.Row(i), gx.Row(i), hPrev.Row(i)

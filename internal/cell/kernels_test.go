@@ -17,7 +17,7 @@ func TestLSTMBackwardKernelMatchesScalar(t *testing.T) {
 		for _, withDC := range []bool{false, true} {
 			rng := rand.New(rand.NewPCG(uint64(H), 1))
 			B := 3
-			rnd := func(r, c int) mat.Mat[float32] { return randMat32(rng, r, c) }
+			rnd := func(r, c int) mat.Mat[float32] { return randMat[float32](rng, r, c) }
 			var tr Trace[float32]
 			tr.Gates, tr.TanhC, tr.H = rnd(B, 4*H), rnd(B, H), rnd(B, H)
 			dh, cp := rnd(B, H), rnd(B, H)
@@ -47,7 +47,7 @@ func TestGRUBackwardKernelMatchesScalar(t *testing.T) {
 	for _, H := range []int{1, 7, 8, 9, 17, 64, 65} {
 		rng := rand.New(rand.NewPCG(uint64(H), 2))
 		B := 3
-		rnd := func(r, c int) mat.Mat[float32] { return randMat32(rng, r, c) }
+		rnd := func(r, c int) mat.Mat[float32] { return randMat[float32](rng, r, c) }
 		var tr Trace[float32]
 		tr.Gates, tr.Ghn, tr.H = rnd(B, 3*H), rnd(B, H), rnd(B, H)
 		dh, hp := rnd(B, H), rnd(B, H)
@@ -64,13 +64,4 @@ func TestGRUBackwardKernelMatchesScalar(t *testing.T) {
 			t.Fatalf("H %d: kernel and scalar differ", H)
 		}
 	}
-}
-
-// randMat32 is an r×c matrix of uniform values in [−1, 1).
-func randMat32(rng *rand.Rand, r, c int) mat.Mat[float32] {
-	m := mat.New[float32](r, c)
-	for i := range m.Data {
-		m.Data[i] = float32(rng.Float64()*2 - 1)
-	}
-	return m
 }

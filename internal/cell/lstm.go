@@ -25,8 +25,8 @@ import (
 
 // lstmStep fills tr.Gates with i, f, g, o, and tr.C, tr.TanhC, tr.H. The
 // nonlinearities run over whole row blocks (vectorised in float32).
-func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.Packed[F]) {
-	H := c.Hidden
+func (c *Cell[F]) lstmStep(tr *Trace[F], in StepIn[F]) {
+	H, gx, cPrev := c.Hidden, in.Gx, in.CPrev
 	bhh := c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
 		g, x := tr.Gates.Row(i), gx.Row(i)
@@ -34,7 +34,7 @@ func (c *Cell[F]) lstmStep(tr *Trace[F], gx, hPrev, cPrev mat.Mat[F], whh *gemm.
 			g[j] = x[j] + bhh[j]
 		}
 	}
-	c.recur(tr.Gates, hPrev, whh, 1)
+	c.recur(tr.Gates, in.HPrev, in.Whh, 1)
 	for i := 0; i < gx.Rows; i++ {
 		g, cp := tr.Gates.Row(i), cPrev.Row(i)
 		cn, tc, h := tr.C.Row(i), tr.TanhC.Row(i), tr.H.Row(i)

@@ -15,15 +15,15 @@ import (
 //	dW_hh += daᵀ h;  db_hh += Σ_b da
 
 // rnnStep: tr.H = tanh(gx + b_hh + hPrev·W_hhᵀ).
-func (c *Cell[F]) rnnStep(tr *Trace[F], gx, hPrev mat.Mat[F], whh *gemm.Packed[F]) {
-	bhh := c.Bhh.W.Data
+func (c *Cell[F]) rnnStep(tr *Trace[F], in StepIn[F]) {
+	gx, bhh := in.Gx, c.Bhh.W.Data
 	for i := 0; i < gx.Rows; i++ {
 		g, out := gx.Row(i), tr.H.Row(i)
 		for j := range out {
 			out[j] = g[j] + bhh[j]
 		}
 	}
-	c.recur(tr.H, hPrev, whh, 1)
+	c.recur(tr.H, in.HPrev, in.Whh, 1)
 	gemm.Tanh(tr.H.Data, tr.H.Data)
 }
 

@@ -17,8 +17,28 @@ type Packed[F Float] struct {
 	data []F
 }
 
+// PackedB is a right-hand operand op(B), k×n, prepared once for many
+// products A·op(B), such as a weight matrix packed for the kernels. Packed
+// implements it in F's own precision; other formats (int8, bf16) can
+// implement it too. Callers make one call per product, never one per
+// element.
+type PackedB[F Float] interface {
+	// Dims returns op(B)'s shape, k×n; k is 0 while nothing is packed.
+	Dims() (k, n int)
+	// Mul sets C = A·op(B) + beta·C for A m×k (row stride lda) and C m×n
+	// (row stride ldc). It panics if nothing is packed or a slice is too
+	// short for its shape.
+	Mul(m int, a []F, lda int, beta F, c []F, ldc int)
+}
+
 // Dims returns op(B)'s shape, k×n.
 func (p *Packed[F]) Dims() (k, n int) { return p.k, p.n }
+
+// Mul sets C = A·op(B) + beta·C, bit for bit what Gemm(false, tB, m, n, k,
+// 1, a, lda, B, ldb, beta, c, ldc) gives; see GemmPacked.
+func (p *Packed[F]) Mul(m int, a []F, lda int, beta F, c []F, ldc int) {
+	GemmPacked(false, m, 1, a, lda, p, beta, c, ldc)
+}
 
 // Pack packs op(B), k×n (B stored n×k when tB), with row stride ldb. It
 // panics if b is too short for its shape.

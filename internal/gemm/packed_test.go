@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// GemmPacked must give exactly what Gemm gives, whatever the shape, the
+// GemmPacked (and PackedB.Mul) must give exactly what Gemm gives, whatever the shape, the
 // transposes and the thread count, with one Packed reused across shapes.
 func TestGemmPackedMatchesGemm(t *testing.T) {
 	useKernels(t, func(t *testing.T) {
@@ -46,6 +46,15 @@ func checkPacked[F Float](t *testing.T) {
 			GemmPacked(tA, m, alpha, a, lda, &p, beta, got, ldc)
 			if i, ok := sameBits(got, want); !ok {
 				t.Fatalf("%s threads=%d: C[%d] = %v, Gemm gives %v", fmt.Sprintf("tA=%v tB=%v %dx%dx%d", tA, tB, m, k, n), th, i, got[i], want[i])
+			}
+			if tA || alpha != 1 {
+				continue // PackedB.Mul is A·op(B) + beta·C only
+			}
+			var pb PackedB[F] = &p
+			got = append(got[:0], c...)
+			pb.Mul(m, a, lda, beta, got, ldc)
+			if i, ok := sameBits(got, want); !ok {
+				t.Fatalf("Mul %dx%dx%d threads=%d: C[%d] = %v, Gemm gives %v", m, k, n, th, i, got[i], want[i])
 			}
 		}
 	}

@@ -90,7 +90,7 @@ func (a Attention[F]) Keys(k, h mat.Mat[F]) mat.Mat[F] {
 	if a.Kind == Dot {
 		return h
 	}
-	a.K.Forward(k, h)
+	a.K.Forward(k, h, Part[F]{})
 	return k
 }
 
@@ -103,7 +103,7 @@ func (a Attention[F]) KeysBackward(dh, dk, h mat.Mat[F]) {
 		}
 		return
 	}
-	a.K.Backward(dh, dk, h)
+	a.K.Backward(dh, dk, h, Part[F]{})
 }
 
 // AttnTrace is what one Forward records for its Backward, owned by the
@@ -161,7 +161,7 @@ func memRow(rows []int, n, b int) int {
 // the contexts into ctx (N, C). tr must be Resized for (N, m.S).
 func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], rows []int) {
 	if a.Kind == Bahdanau {
-		a.Q.Forward(tr.QP, q)
+		a.Q.Forward(tr.QP, q, Part[F]{})
 	}
 	B := len(m.Lens)
 	for n := 0; n < q.Rows; n++ {
@@ -298,7 +298,7 @@ func (a Attention[F]) Backward(tr *AttnTrace[F], dq, dk, dh, dctx, q mat.Mat[F],
 		}
 	}
 	if a.Kind == Bahdanau {
-		a.Q.Backward(dq, tr.dQP, q)
+		a.Q.Backward(dq, tr.dQP, q, Part[F]{})
 	}
 }
 

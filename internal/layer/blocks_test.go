@@ -7,8 +7,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// TestBackwardInBlocks checks that NLL.BackwardCols and Linear.BackwardOut
-// over blocks of 256 output columns give Backward's bits.
+// TestBackwardInBlocks checks that NLL.BackwardCols and Linear.Backward
+// over blocks of 256 output columns (Part.Lo, Hi) give the whole call's bits.
 func TestBackwardInBlocks(t *testing.T) {
 	const n, in, out = 37, 70, 600
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -37,11 +37,11 @@ func TestBackwardInBlocks(t *testing.T) {
 	whole, blocks := newLinear(), newLinear()
 	d1, dx1 := mat.New[float32](n, out), mat.New[float32](n, in)
 	nll.Backward(d1, lp, tgt, 0.5)
-	whole.Backward(dx1, d1, x)
+	whole.Backward(dx1, d1, x, Part[float32]{})
 	d2, dx2 := mat.New[float32](n, out), mat.New[float32](n, in)
 	for o := 0; o < out; o += 256 {
 		nll.BackwardCols(d2, lp, tgt, 0.5, o, min(o+256, out))
-		blocks.BackwardOut(dx2, d2, x, o, min(o+256, out))
+		blocks.Backward(dx2, d2, x, Part[float32]{Lo: o, Hi: min(o+256, out)})
 	}
 	same := func(name string, a, b []float32) {
 		for i := range a {

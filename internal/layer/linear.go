@@ -5,7 +5,8 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// Linear is y = x·Wᵀ + b, PyTorch's nn.Linear.
+// Linear is y = x·Wᵀ + b, PyTorch's nn.Linear. N below is the number of
+// rows of a call, In and Out the layer's widths.
 type Linear[F mat.Float] struct {
 	W *mat.Param[F] // (Out, In), PyTorch's layout; checkpoint key name+".weight"
 	B *mat.Param[F] // (1, Out); nil without bias; key name+".bias"
@@ -28,117 +29,105 @@ func (l Linear[F]) In() int { return l.W.W.Cols }
 // Out returns the output width.
 func (l Linear[F]) Out() int { return l.W.W.Rows }
 
-// Forward sets y (N, Out) = x (N, In)·Wᵀ + b. It panics on a shape mismatch.
-func (l Linear[F]) Forward(y, x mat.Mat[F]) {
-	l.ForwardCols(y, x, 0, false)
-	l.AddBias(y)
+// Part selects what one Forward or Backward covers. The zero value is the
+// whole layer with W unpacked: y = x·Wᵀ + b, and all of its backward.
+//
+// A Linear over a concatenated input [x₁ x₂ …] runs one call per piece,
+// each with its Off, Add on all but the first forward and NoBias on all
+// but one, without building the concatenation.
+type Part[F mat.Float] struct {
+	// Off is x's first column in the concatenated input: a call with x
+	// (N, k) covers W[:, Off:Off+k]. Default 0.
+	Off int
+	// Add makes Forward add into y instead of overwriting it.
+	Add bool
+	// NoBias leaves b out: Forward does not add it, Backward does not add
+	// into db.
+	NoBias bool
+	// Lo, Hi limit Backward to outputs [Lo, Hi) of dy; Hi 0 means Out.
+	// Called over consecutive blocks of outputs, each a multiple of 256
+	// wide but the last, Backward adds what one call over all does, bit
+	// for bit; a caller that produces dy a block at a time consumes each
+	// block while it is in cache. Forward ignores them.
+	Lo, Hi int
+	// Packed is W[:, Off:Off+k]ᵀ (k, Out) packed, by Pack for the whole
+	// W; Forward multiplies by it, with the same bits as by W, and
+	// Backward ignores it. nil multiplies W itself.
+	Packed gemm.PackedB[F]
 }
 
-// Backward adds dyᵀ·x into dW, the column sums of dy into db and, when
-// dx.Data is not nil, dy·W into dx (N, In). x is the forward input.
-func (l Linear[F]) Backward(dx, dy, x mat.Mat[F]) {
-	l.BackwardCols(dx, dy, x, 0)
-	l.BiasBackward(dy)
-}
-
-// ForwardCols sets (or, with accumulate, adds into) y (N, Out) the product
-// x·W[:, off:off+k]ᵀ for x (N, k): the part of a Linear over a
-// concatenated input [x₁; x₂; …] that one piece contributes, without
-// building the concatenation. No bias. It panics on a shape mismatch.
-func (l Linear[F]) ForwardCols(y, x mat.Mat[F], off int, accumulate bool) {
+// Forward sets y (N, Out) = x·W[:, Off:Off+k]ᵀ + b for x (N, k) (y += …
+// with p.Add; no b with p.NoBias). The bias is added after the product.
+// It panics on a shape mismatch.
+func (l Linear[F]) Forward(y, x mat.Mat[F], p Part[F]) {
 	w := l.W.W
-	if off+x.Cols > w.Cols || y.Cols != w.Rows || y.Rows != x.Rows {
-		panic("layer: Linear.ForwardCols shape mismatch")
+	if p.Off < 0 || p.Off+x.Cols > w.Cols || y.Cols != w.Rows || y.Rows != x.Rows {
+		panic("layer: Linear.Forward shape mismatch")
 	}
 	beta := F(0)
-	if accumulate {
+	if p.Add {
 		beta = 1
 	}
-	if y.Rows == 0 {
-		return
-	}
-	gemm.Gemm(false, true, x.Rows, w.Rows, x.Cols, 1, x.Data, max(x.Cols, 1), w.Data[off:], w.Cols, beta, y.Data, y.Cols)
-}
-
-// BackwardCols is ForwardCols' backward: dW[:, off:off+k] += dyᵀ·x and,
-// when dx.Data is not nil, dx (N, k) += dy·W[:, off:off+k].
-func (l Linear[F]) BackwardCols(dx, dy, x mat.Mat[F], off int) {
-	l.WeightGradCols(dy, x, off)
-	if dx.Data != nil {
-		l.InputGradCols(dx, dy, off)
-	}
-}
-
-// BackwardOut is the part of Backward that the outputs [o0, o1)
-// contribute, dy (N, Out) being the whole gradient: dW[o0:o1] +=
-// dy[:, o0:o1]ᵀ·x, db[o0:o1] += its column sums and, when dx.Data is not
-// nil, dx += dy[:, o0:o1]·W[o0:o1]. Called over consecutive blocks of
-// outputs, each a multiple of 256 wide but the last, it adds what Backward
-// does; a caller that produces dy a block of columns at a time consumes
-// each while it is in cache. It panics on a shape mismatch.
-func (l Linear[F]) BackwardOut(dx, dy, x mat.Mat[F], o0, o1 int) {
-	w, g := l.W.W, l.W.G
-	if dy.Cols != w.Rows || dy.Rows != x.Rows || x.Cols != w.Cols || o0 < 0 || o1 > w.Rows || o0 > o1 {
-		panic("layer: Linear.BackwardOut shape mismatch")
-	}
-	n, in, out := dy.Rows, w.Cols, o1-o0
-	if n == 0 || out == 0 {
-		return
-	}
-	gemm.Gemm(true, false, out, in, n, 1, dy.Data[o0:], dy.Cols, x.Data, max(in, 1), 1, g.Data[o0*in:], in)
-	if dx.Data != nil {
-		if dx.Rows != n || dx.Cols != in {
-			panic("layer: Linear.BackwardOut shape mismatch")
+	switch {
+	case y.Rows == 0:
+	case p.Packed != nil:
+		if k, n := p.Packed.Dims(); k != x.Cols || n != w.Rows {
+			panic("layer: Linear.Forward: the packed weight is not (k, Out)")
 		}
-		gemm.Gemm(false, false, n, in, out, 1, dy.Data[o0:], dy.Cols, w.Data[o0*in:], in, 1, dx.Data, in)
+		p.Packed.Mul(x.Rows, x.Data, max(x.Cols, 1), beta, y.Data, y.Cols)
+	default:
+		gemm.Gemm(false, true, x.Rows, w.Rows, x.Cols, 1, x.Data, max(x.Cols, 1), w.Data[p.Off:], w.Cols, beta, y.Data, y.Cols)
 	}
-	if l.B != nil {
-		gemm.AddColSums(l.B.G.Data[o0:o1], dy.Data[o0:], n, out, dy.Cols)
+	if l.B != nil && !p.NoBias {
+		b := l.B.W.Data
+		for i := 0; i < y.Rows; i++ {
+			row := y.Row(i)
+			for j := range row {
+				row[j] += b[j]
+			}
+		}
 	}
 }
 
-// WeightGradCols adds dyᵀ·x into dW[:, off:off+k], x (N, k), dy (N, Out).
-func (l Linear[F]) WeightGradCols(dy, x mat.Mat[F], off int) {
-	w, g := l.W.W, l.W.G
-	if off+x.Cols > w.Cols || dy.Cols != w.Rows || dy.Rows != x.Rows {
-		panic("layer: Linear.WeightGradCols shape mismatch")
+// Backward is Forward's backward over outputs [Lo, Hi) of dy (N, Out),
+// adding into what it is given: dW[Lo:Hi, Off:Off+k] += dy[:, Lo:Hi]ᵀ·x
+// for x (N, k) (skipped when x.Data is nil, so that the input gradient can
+// come first and the weight gradient later over many rows at once),
+// db[Lo:Hi] += the column sums of dy[:, Lo:Hi] (unless p.NoBias), and
+// dx (N, k) += dy[:, Lo:Hi]·W[Lo:Hi, Off:Off+k] (skipped when dx.Data is
+// nil). x is the forward input. It panics on a shape mismatch.
+func (l Linear[F]) Backward(dx, dy, x mat.Mat[F], p Part[F]) {
+	w, in := l.W.W, l.W.W.Cols
+	lo, hi, k := p.Lo, p.Hi, x.Cols
+	if hi == 0 {
+		hi = w.Rows
 	}
-	if dy.Rows == 0 || x.Cols == 0 {
+	if x.Data == nil {
+		k = dx.Cols
+	}
+	if dy.Cols != w.Rows || lo < 0 || lo > hi || hi > w.Rows || p.Off < 0 || p.Off+k > in ||
+		(x.Data != nil && x.Rows != dy.Rows) || (dx.Data != nil && (dx.Rows != dy.Rows || dx.Cols != k)) {
+		panic("layer: Linear.Backward shape mismatch")
+	}
+	n, m := dy.Rows, hi-lo
+	if n == 0 || m == 0 {
 		return
 	}
-	gemm.Gemm(true, false, w.Rows, x.Cols, dy.Rows, 1, dy.Data, dy.Cols, x.Data, x.Cols, 1, g.Data[off:], g.Cols)
+	dyp := dy.Data[lo:]
+	if x.Data != nil && k > 0 {
+		gemm.Gemm(true, false, m, k, n, 1, dyp, dy.Cols, x.Data, k, 1, l.W.G.Data[lo*in+p.Off:], in)
+	}
+	if dx.Data != nil && k > 0 {
+		gemm.Gemm(false, false, n, k, m, 1, dyp, dy.Cols, w.Data[lo*in+p.Off:], in, 1, dx.Data, k)
+	}
+	if l.B != nil && !p.NoBias {
+		gemm.AddColSums(l.B.G.Data[lo:hi], dyp, n, m, dy.Cols)
+	}
 }
 
-// InputGradCols adds dy·W[:, off:off+k] into dx (N, k), dy (N, Out).
-func (l Linear[F]) InputGradCols(dx, dy mat.Mat[F], off int) {
+// Pack packs Wᵀ (In, Out) into p for Part.Packed. Pack again after the
+// weights change.
+func (l Linear[F]) Pack(p *gemm.Packed[F]) {
 	w := l.W.W
-	if off+dx.Cols > w.Cols || dy.Cols != w.Rows || dy.Rows != dx.Rows {
-		panic("layer: Linear.InputGradCols shape mismatch")
-	}
-	if dy.Rows == 0 || dx.Cols == 0 {
-		return
-	}
-	gemm.Gemm(false, false, dy.Rows, dx.Cols, w.Rows, 1, dy.Data, dy.Cols, w.Data[off:], w.Cols, 1, dx.Data, dx.Cols)
-}
-
-// AddBias adds b to every row of y (N, Out); without bias it does nothing.
-func (l Linear[F]) AddBias(y mat.Mat[F]) {
-	if l.B == nil {
-		return
-	}
-	b := l.B.W.Data
-	for i := 0; i < y.Rows; i++ {
-		row := y.Row(i)
-		for j := range row {
-			row[j] += b[j]
-		}
-	}
-}
-
-// BiasBackward adds the column sums of dy (N, Out) into db.
-func (l Linear[F]) BiasBackward(dy mat.Mat[F]) {
-	if l.B == nil {
-		return
-	}
-	gemm.AddColSums(l.B.G.Data, dy.Data, dy.Rows, dy.Cols, dy.Cols)
+	p.Pack(true, w.Cols, w.Rows, w.Data, w.Cols)
 }

@@ -30,14 +30,14 @@ func BenchmarkOutputLayer(b *testing.B) {
 	flop := 2.0 * n * in * out
 	b.Run("forward", func(b *testing.B) {
 		for b.Loop() {
-			l.Forward(y, x)
+			l.Forward(y, x, Part[float32]{})
 		}
 		b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
 	b.Run("backward", func(b *testing.B) {
 		for b.Loop() {
 			for v0 := 0; v0 < out; v0 += block {
-				l.BackwardOut(dx, y, x, v0, min(v0+block, out))
+				l.Backward(dx, y, x, Part[float32]{Lo: v0, Hi: min(v0+block, out)})
 			}
 		}
 		b.ReportMetric(2*flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")

@@ -29,7 +29,7 @@ func From[F Float](r, c int, data []F) Mat[F] {
 // Row returns row i as a slice aliasing m.
 func (m Mat[F]) Row(i int) []F { return m.Data[i*m.Cols : (i+1)*m.Cols] }
 
-// Rows returns rows [i, j) as a matrix aliasing m.
+// Slice returns rows [i, j) of m as a matrix aliasing it.
 func (m Mat[F]) Slice(i, j int) Mat[F] {
 	return Mat[F]{Rows: j - i, Cols: m.Cols, Data: m.Data[i*m.Cols : j*m.Cols]}
 }
