@@ -26,9 +26,9 @@ func init() {
 }
 
 // printableByte reports whether GPT-2 keeps byte b as its own rune:
-// '!'..'~', '¡'..'¬' and '®'..'ÿ'.
+// '!'..'~', '¡'..'¬' and '®'..'ÿ' (the top of the byte range).
 func printableByte(b byte) bool {
-	return ('!' <= b && b <= '~') || (0xA1 <= b && b <= 0xAC) || (0xAE <= b && b <= 0xFF)
+	return ('!' <= b && b <= '~') || (0xA1 <= b && b <= 0xAC) || 0xAE <= b
 }
 
 // byteLevel returns the byte-level string of raw bytes s, one rune per byte.

@@ -1,7 +1,6 @@
 package cell
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -35,7 +34,7 @@ func TestLSTMBackwardKernelMatchesScalar(t *testing.T) {
 			g1, c1 := run(true)
 			g2, c2 := run(false)
 			if !slices.Equal(g1.Data, g2.Data) || !slices.Equal(c1.Data, c2.Data) {
-				t.Fatal(fmt.Sprintf("H %d, dc %v: kernel and scalar differ", H, withDC))
+				t.Fatalf("H %d, dc %v: kernel and scalar differ", H, withDC)
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import "errors"
 
 // ErrLengthMismatch is sacreBLEU's complaint when the hypotheses and a
 // reference stream differ in length; its text is sacreBLEU's message.
+//
+//lint:ignore ST1005 sacreBLEU prints this message as it is.
 var ErrLengthMismatch = errors.New("System and reference streams have different lengths.")
 
 // maxVocab bounds the token-id table; it is cleared between sentences when
