@@ -44,6 +44,9 @@ func TestAverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if avg.Warning != "" {
+		t.Errorf("the average has no manifest: %s", avg.Warning)
+	}
 	for i, x := range avg.Net.Params().W {
 		if x != 2*orig[i] {
 			t.Fatalf("weight %d: %v, want %v", i, x, 2*orig[i])

@@ -71,3 +71,32 @@ func TestTokenizeRoundTrip(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestPrepareLanguageModel: `s2s prepare` of a model.type lm config (the
+// shipped shakespeare-char.yaml, pointed at a small text) prepares the
+// text stream as `s2s train` does; it used to fail with
+// "open : no such file or directory" on the parallel-corpus path.
+func TestPrepareLanguageModel(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "input.txt")
+	os.WriteFile(text, []byte(strings.Repeat("ROMEO: But soft, what light through yonder window breaks?\n", 40)), 0o644)
+	shipped, _ := filepath.Abs("../../configs/shakespeare-char.yaml")
+	b, err := os.ReadFile(shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "shakespeare-char.yaml")
+	os.WriteFile(cfg, bytes.Replace(b, []byte("text: data/tinyshakespeare/input.txt"), []byte("text: "+text), 1), 0o644)
+	var out bytes.Buffer
+	if err := runPrepare(prepareArgs{config: cfg, workDir: dir}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "training tokens") || !strings.Contains(out.String(), "vocabulary 260") {
+		t.Errorf("output %q", out.String())
+	}
+	for _, f := range []string{"config.yaml", "tokenizer.src.json", "tokenizer.tgt.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "runs", "shakespeare-char", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}

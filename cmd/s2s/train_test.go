@@ -38,7 +38,7 @@ func TestTrainNumbersSmoke(t *testing.T) {
 		t.Errorf("no sample translations printed:\n%s", out.String())
 	}
 	run := filepath.Join(dir, "runs", "numbers-en-ru")
-	for _, f := range []string{"config.yaml", "tokenizer.src.json", "tokenizer.tgt.json", "model.safetensors", "metrics.jsonl", "checkpoints/step-0000300/manifest.json"} {
+	for _, f := range []string{"config.yaml", "tokenizer.src.json", "tokenizer.tgt.json", "model.safetensors", "manifest.json", "metrics.jsonl", "checkpoints/step-0000300/manifest.json"} {
 		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
 			t.Errorf("run directory lacks %s: %v", f, err)
 		}

@@ -251,3 +251,24 @@ func TestEvalTranslates(t *testing.T) {
 		t.Errorf("test.hyp %q, %v", hyp, err)
 	}
 }
+
+// TestDamagedWeightsRefused: a byte flipped in a run's model.safetensors
+// is an error that names the file and says what to do; nothing is
+// translated.
+func TestDamagedWeightsRefused(t *testing.T) {
+	tinyRun(t, 80)
+	path := filepath.Join("runs", "tiny", "model.safetensors")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-5] ^= 0x10
+	os.WriteFile(path, b, 0o644)
+	out, _, err := runCLI(t, strings.NewReader("the cat sat\n"), "translate")
+	if err == nil || !strings.Contains(err.Error(), "model.safetensors: modified") || !strings.Contains(err.Error(), "checkpoints") {
+		t.Errorf("translate with damaged weights: %v", err)
+	}
+	if out != "" {
+		t.Errorf("translated from damaged weights: %q", out)
+	}
+}
