@@ -128,8 +128,9 @@ type Config struct {
 	MaxTime string `yaml:"max_time"`
 	// ValidEvery validates every this many steps. Default 500.
 	ValidEvery int `yaml:"valid_every"`
-	// ValidSentences is how many dev sentences validation decodes for BLEU;
-	// 0 = all. Default 500.
+	// ValidSentences is how many dev lines, the first of the dev files,
+	// validation translates (greedy, sources truncated at data.max_len)
+	// and scores with BLEU; 0 = all. Default 500.
 	ValidSentences int `yaml:"valid_sentences"`
 	// ValidMetric ranks validations: bleu or loss. Default bleu.
 	ValidMetric Metric `yaml:"valid_metric"`
