@@ -41,8 +41,8 @@ type BenchResult struct {
 // Bench times Searcher.Search on torch_ref.py's decode setting: each
 // round decodes one batch split among Workers searcher goroutines (or,
 // with PerWorker, Workers different batches at once, counting the round's
-// wall time divided by Workers per batch). gemm.SetThreads bounds the
-// cores of each searcher's products.
+// wall time divided by Workers per batch). Each searcher's products run
+// on its own goroutine.
 func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam < 1 || o.Batch < 1 || o.SrcLen < 1 || o.Steps < 1 || o.Batches < 1 || o.Warmup < 0 {
 		return nil, fmt.Errorf("bench: beam %d, batch %d, source length %d, steps %d, batches %d must be ≥ 1",
