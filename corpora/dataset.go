@@ -1,9 +1,6 @@
 package corpora
 
-import (
-	"runtime"
-	"sync"
-)
+import "github.com/s2s-nmt/s2s/internal/par"
 
 // Dataset is an encoded parallel corpus: Src[i] and Tgt[i] are the ids of
 // pair i, without BOS or EOS.
@@ -14,38 +11,34 @@ type Dataset struct {
 // Len returns the number of pairs.
 func (d *Dataset) Len() int { return len(d.Src) }
 
-// EncodePairs encodes pairs with src and tgt on all cores.
+// EncodePairs encodes pairs with src and tgt on all cores (package par's
+// pool, encodeChunk pairs at a time).
 func EncodePairs(pairs []Pair, src, tgt *Tokenizer) *Dataset {
 	d := &Dataset{Src: make([][]int32, len(pairs)), Tgt: make([][]int32, len(pairs))}
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(pairs); i += workers {
-				d.Src[i] = src.Encode(pairs[i].Src)
-				d.Tgt[i] = tgt.Encode(pairs[i].Tgt)
-			}
-		})
-	}
-	wg.Wait()
+	par.Chunks(len(pairs), encodeChunk, par.Func(func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d.Src[i] = src.Encode(pairs[i].Src)
+			d.Tgt[i] = tgt.Encode(pairs[i].Tgt)
+		}
+	}))
 	return d
 }
 
-// EncodeLines encodes lines with tok on all cores.
+// EncodeLines encodes lines with tok on all cores, as EncodePairs does.
 func EncodeLines(lines []string, tok *Tokenizer) [][]int32 {
 	out := make([][]int32, len(lines))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(lines); i += workers {
-				out[i] = tok.Encode(lines[i])
-			}
-		})
-	}
-	wg.Wait()
+	par.Chunks(len(lines), encodeChunk, par.Func(func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = tok.Encode(lines[i])
+		}
+	}))
 	return out
 }
+
+// encodeChunk is how many lines one goroutine encodes at a time: enough to
+// make claiming a chunk cheap next to encoding it, few enough to balance
+// the cores.
+const encodeChunk = 256
 
 // FilterLength drops pairs with a side longer than maxLen tokens (0: no
 // limit) or whose longer side has more than maxRatio times the tokens of the

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
+
+	"github.com/s2s-nmt/s2s/internal/par"
 )
 
 // LearnOptions are the settings of Learn.
@@ -34,25 +35,22 @@ func Learn(opt LearnOptions, corpora ...[]string) (*Tokenizer, error) {
 	return newTokenizer(l.vocab, l.merges)
 }
 
-// countWords counts the pre-tokens of all lines, in parallel.
+// countWords counts the pre-tokens of all lines on all cores (package
+// par's pool): one map per part of the lines, then merged. Counts are
+// integers, so the result does not depend on the split.
 func countWords(corpora [][]string) map[string]int64 {
 	var lines []string
 	for _, c := range corpora {
 		lines = append(lines, c...)
 	}
-	workers := runtime.GOMAXPROCS(0)
-	parts := make([]map[string]int64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			m := map[string]int64{}
-			for i := w; i < len(lines); i += workers {
-				preTokenize(lines[i], func(p string) { m[p]++ })
-			}
-			parts[w] = m
-		})
-	}
-	wg.Wait()
+	parts := make([]map[string]int64, runtime.GOMAXPROCS(0))
+	par.For(len(parts), func(p int) {
+		m := map[string]int64{}
+		for i := p; i < len(lines); i += len(parts) {
+			preTokenize(lines[i], func(s string) { m[s]++ })
+		}
+		parts[p] = m
+	})
 	total := parts[0]
 	for _, m := range parts[1:] {
 		for k, v := range m {

@@ -1,8 +1,6 @@
 package decoder
 
 import (
-	"sync"
-
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/layer"
@@ -192,25 +190,10 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 	return sw.logp
 }
 
-// logSoftmaxRows applies layer.LogSoftmax to every row of x, on up to
-// gemm.Threads() goroutines, each over a contiguous run of rows (rows are
-// independent: the result does not depend on the split).
+// logSoftmaxRows applies layer.LogSoftmax to every row of x, on the
+// calling goroutine (searchers and training workers are the parallelism).
 func logSoftmaxRows[F mat.Float](x mat.Mat[F]) {
-	t := min(gemm.Threads(), x.Rows/8)
-	if t <= 1 {
-		for i := 0; i < x.Rows; i++ {
-			layer.LogSoftmax(x.Row(i))
-		}
-		return
+	for i := 0; i < x.Rows; i++ {
+		layer.LogSoftmax(x.Row(i))
 	}
-	var wg sync.WaitGroup
-	for k := range t {
-		lo, hi := k*x.Rows/t, (k+1)*x.Rows/t
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				layer.LogSoftmax(x.Row(i))
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
-	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/model"
@@ -46,10 +45,6 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	m, err := newModel()
 	if err != nil {
 		return nil, err
-	}
-	if o.Threads > 1 {
-		defer gemm.SetThreads(gemm.Threads())
-		gemm.SetThreads(1) // the workers are the parallelism, as in the trainer
 	}
 	p, err := newPool(m, o.Threads, newModel)
 	if err != nil {

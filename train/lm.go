@@ -7,10 +7,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"sync"
 
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/par"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
@@ -145,23 +145,20 @@ func (k *lmTask) pass(o passOptions) float64 {
 	return sum
 }
 
-// run runs one (B, T) chunk on all workers, each on its rows from its
-// carry (the evaluation carry when eval is set), and returns the summed
-// loss.
+// run runs one (B, T) chunk on all workers (on package par's pool), each
+// on its rows from its carry (the evaluation carry when eval is set), and
+// returns the summed loss, added in worker order.
 func (k *lmTask) run(x, y []int32, T int, o passOptions, eval bool) float64 {
-	var wg sync.WaitGroup
-	for i, w := range k.workers {
+	par.For(len(k.workers), func(i int) {
+		w := k.workers[i]
 		wx, wy, rows := x[w.lo*T:w.hi*T], y[w.lo*T:w.hi*T], w.hi-w.lo
-		wg.Go(func() {
-			if eval {
-				w.loss, w.ntok = w.m.Eval(w.ws, wx, wy, rows, T, &w.evalCary)
-				return
-			}
-			opt := model.Options{Rng: workerRng(o, i), Smoothing: o.labelSmoothing}
-			w.loss, w.ntok = w.m.Loss(w.ws, wx, wy, rows, T, &w.carry, o.gradScale, opt)
-		})
-	}
-	wg.Wait()
+		if eval {
+			w.loss, w.ntok = w.m.Eval(w.ws, wx, wy, rows, T, &w.evalCary)
+			return
+		}
+		opt := model.Options{Rng: workerRng(o, i), Smoothing: o.labelSmoothing}
+		w.loss, w.ntok = w.m.Loss(w.ws, wx, wy, rows, T, &w.carry, o.gradScale, opt)
+	})
 	var sum float64
 	for _, w := range k.workers {
 		sum += w.loss

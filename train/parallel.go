@@ -2,8 +2,8 @@ package train
 
 import (
 	"math/rand/v2"
-	"sync"
 
+	"github.com/s2s-nmt/s2s/internal/par"
 	"github.com/s2s-nmt/s2s/model"
 )
 
@@ -56,25 +56,21 @@ func workerRng(o passOptions, i int) *rand.Rand {
 	return rand.New(rand.NewPCG(o.seed, o.step<<8|uint64(i)))
 }
 
-// run splits b over the workers, runs forward (and backward) in parallel,
-// and returns the summed loss and token count. Gradients land in each
-// worker's own slab; reduce them afterwards.
+// run splits b over the workers, runs forward (and backward) on package
+// par's pool, one task per worker, and returns the summed loss and token
+// count. Gradients land in each worker's own slab; reduce them afterwards.
 func (p *pool) run(b *model.Batch, o passOptions) (float64, int) {
 	n := min(len(p.workers), b.B)
-	var wg sync.WaitGroup
-	for i := range n {
+	par.For(n, func(i int) {
 		w := p.workers[i]
 		sliceBatch(&w.part, b, i*b.B/n, (i+1)*b.B/n)
-		wg.Go(func() {
-			if !o.train {
-				w.loss, w.ntok = w.m.Eval(w.ws, &w.part)
-				return
-			}
-			opts := model.Options{Rng: workerRng(o, i), Smoothing: o.labelSmoothing, SampleProb: 1 - o.teacherForcing}
-			w.loss, w.ntok = w.m.Loss(w.ws, &w.part, o.gradScale, opts)
-		})
-	}
-	wg.Wait()
+		if !o.train {
+			w.loss, w.ntok = w.m.Eval(w.ws, &w.part)
+			return
+		}
+		opts := model.Options{Rng: workerRng(o, i), Smoothing: o.labelSmoothing, SampleProb: 1 - o.teacherForcing}
+		w.loss, w.ntok = w.m.Loss(w.ws, &w.part, o.gradScale, opts)
+	})
 	var loss float64
 	var ntok int
 	for i := range n {

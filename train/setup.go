@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/rundir"
@@ -35,14 +34,6 @@ func (t *Trainer) setup() error {
 	var err error
 	t.metrics, err = openMetrics(metrics)
 	return err
-}
-
-// gemmThreads makes the workers the parallelism: with several workers each
-// GEMM runs on one goroutine.
-func gemmThreads(workers int) {
-	if workers > 1 {
-		gemm.SetThreads(1)
-	}
 }
 
 // newOptimizer makes the configured optimizer for the model's slab.

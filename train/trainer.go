@@ -107,7 +107,6 @@ func Run(ctx context.Context, cfg *Spec, data Data, opts Options) (*Summary, err
 	if err != nil {
 		return nil, err
 	}
-	gemmThreads(t.threads())
 	if err := t.setup(); err != nil {
 		return nil, err
 	}

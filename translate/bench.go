@@ -3,10 +3,10 @@ package translate
 import (
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/s2s-nmt/s2s/internal/cell"
+	"github.com/s2s-nmt/s2s/internal/par"
 	"github.com/s2s-nmt/s2s/model"
 )
 
@@ -38,11 +38,11 @@ type BenchResult struct {
 	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
 }
 
-// Bench times Searcher.Search on the PyTorch reference's decode setting: each
-// round decodes one batch split among Workers searcher goroutines (or,
-// with PerWorker, Workers different batches at once, counting the round's
-// wall time divided by Workers per batch). gemm.SetThreads bounds the
-// cores of each searcher's products.
+// Bench times Searcher.Search on the PyTorch reference's decode setting:
+// each round decodes one batch split among Workers searchers (or, with
+// PerWorker, Workers different batches at once, counting the round's wall
+// time divided by Workers per batch), run on package par's pool: at most
+// GOMAXPROCS at once, each with its products on its own goroutine.
 func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam < 1 || o.Batch < 1 || o.SrcLen < 1 || o.Steps < 1 || o.Batches < 1 || o.Warmup < 0 {
 		return nil, fmt.Errorf("bench: beam %d, batch %d, source length %d, steps %d, batches %d must be ≥ 1",
@@ -78,12 +78,9 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	outs := make([][][]Hypothesis, len(searchers))
 	for i := range o.Warmup + o.Batches {
 		start := time.Now()
-		var wg sync.WaitGroup
-		for j, s := range searchers {
-			part := benchPart(srcs, i, j, len(searchers), o.PerWorker)
-			wg.Go(func() { outs[j] = s.Search(part) })
-		}
-		wg.Wait()
+		par.For(len(searchers), func(j int) {
+			outs[j] = searchers[j].Search(benchPart(srcs, i, j, len(searchers), o.PerWorker))
+		})
 		sec := time.Since(start).Seconds()
 		if o.PerWorker {
 			sec /= float64(len(searchers))

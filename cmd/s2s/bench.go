@@ -97,11 +97,9 @@ func runBench(a benchArgs) error {
 		out["flop_per_token"], out["gflops"] = r.FlopPerStep/toks, r.FlopPerStep/med/1e9
 		out["last_loss"] = r.Loss
 	case "decode":
-		// N searchers, each on one goroutine with single-threaded products
-		// (gemm's default), share the batch as the reference's N threads do,
-		// or (--batches-per-thread) decode a batch each as s2s translate does.
-		defer gemm.SetThreads(gemm.Threads())
-		gemm.SetThreads(1)
+		// N searchers, each on one goroutine (Gemm runs on its caller's),
+		// share the batch as the reference's N threads do, or
+		// (--batches-per-thread) decode a batch each as s2s translate does.
 		const batch, srcLen, steps = 32, 20, 40
 		r, err := translate.Bench(translate.BenchOptions{Shape: sh, Cell: kind, Beam: a.beam,
 			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, PerWorker: a.perThread, Seed: 1234})

@@ -50,22 +50,19 @@ func BenchmarkGemm(b *testing.B) {
 }
 
 func benchGemm[F Float](b *testing.B) {
-	defer SetThreads(Threads())
 	for _, tr := range benchTrans {
 		for _, sh := range benchShapes {
 			m, k, n := sh[0], sh[1], sh[2]
-			for _, th := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
-					SetThreads(th)
-					benchOne[F](b, tr.tA, tr.tB, m, k, n)
-				})
-			}
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", tr.name, m, k, n), func(b *testing.B) {
+				benchOne[F](b, tr.tA, tr.tB, m, k, n)
+			})
 		}
 	}
 }
 
 // BenchmarkGonum is BenchmarkGemm through gonum's pure-Go BLAS, for the
-// ratio. threads=N runs it with GOMAXPROCS=N.
+// ratio, with GOMAXPROCS 1 (gonum splits a product over GOMAXPROCS
+// goroutines; Gemm runs on one).
 func BenchmarkGonum(b *testing.B) {
 	b.Run("f32", benchGonum[float32])
 	b.Run("f64", benchGonum[float64])
@@ -75,38 +72,34 @@ func benchGonum[F Float](b *testing.B) {
 	for _, tr := range benchTrans {
 		for _, sh := range benchShapes {
 			m, k, n := sh[0], sh[1], sh[2]
-			for _, th := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
-					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th))
-					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
-					ta, tb := blas.NoTrans, blas.NoTrans
-					if tr.tA {
-						ta = blas.Trans
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", tr.name, m, k, n), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+				a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+				ta, tb := blas.NoTrans, blas.NoTrans
+				if tr.tA {
+					ta = blas.Trans
+				}
+				if tr.tB {
+					tb = blas.Trans
+				}
+				b.ResetTimer()
+				for b.Loop() {
+					switch a := any(a).(type) {
+					case []float32:
+						blas32.Implementation().Sgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float32), ldb, 0, any(c).([]float32), n)
+					case []float64:
+						blas64.Implementation().Dgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float64), ldb, 0, any(c).([]float64), n)
 					}
-					if tr.tB {
-						tb = blas.Trans
-					}
-					b.ResetTimer()
-					for b.Loop() {
-						switch a := any(a).(type) {
-						case []float32:
-							blas32.Implementation().Sgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float32), ldb, 0, any(c).([]float32), n)
-						case []float64:
-							blas64.Implementation().Dgemm(ta, tb, m, n, k, 1, a, lda, any(bb).([]float64), ldb, 0, any(c).([]float64), n)
-						}
-					}
-					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				})
-			}
+				}
+				b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
 		}
 	}
 }
 
-// BenchmarkKernels runs every kernel this CPU can run on one shape, one
-// thread (the AVX2 and portable kernels serve other CPUs).
+// BenchmarkKernels runs every kernel this CPU can run on one shape (the
+// AVX2 and portable kernels serve other CPUs).
 func BenchmarkKernels(b *testing.B) {
-	defer SetThreads(Threads())
-	SetThreads(1)
 	save32, save64 := active32, active64
 	defer func() { active32, active64 = save32, save64 }()
 	const m, k, n = 1600, 256, 768
@@ -138,27 +131,22 @@ func benchOne[F Float](b *testing.B, tA, tB bool, m, k, n int) {
 // output layer (beam 5 × batch 32 = 160 rows, V = 16000), both x·Wᵀ, with W
 // packed once (GemmPacked) or on every call (Gemm).
 func BenchmarkGemmPacked(b *testing.B) {
-	defer SetThreads(Threads())
 	for _, sh := range [][3]int{{64, 512, 1536}, {160, 512, 16000}} {
 		m, k, n := sh[0], sh[1], sh[2]
 		a, lda, bb, ldb, c := benchOperands[float32](false, true, m, k, n)
 		var p Packed[float32]
 		p.Pack(true, k, n, bb, ldb)
-		for _, th := range []int{1, 2} {
-			name := fmt.Sprintf("f32/NT/%dx%dx%d/threads=%d", m, k, n, th)
-			b.Run("packed/"+name, func(b *testing.B) {
-				SetThreads(th)
+		name := fmt.Sprintf("f32/NT/%dx%dx%d", m, k, n)
+		b.Run("packed/"+name, func(b *testing.B) {
+			GemmPacked(false, m, 1, a, lda, &p, 0, c, n)
+			b.ResetTimer()
+			for b.Loop() {
 				GemmPacked(false, m, 1, a, lda, &p, 0, c, n)
-				b.ResetTimer()
-				for b.Loop() {
-					GemmPacked(false, m, 1, a, lda, &p, 0, c, n)
-				}
-				b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-			b.Run("gemm/"+name, func(b *testing.B) {
-				SetThreads(th)
-				benchOne[float32](b, false, true, m, k, n)
-			})
-		}
+			}
+			b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run("gemm/"+name, func(b *testing.B) {
+			benchOne[float32](b, false, true, m, k, n)
+		})
 	}
 }

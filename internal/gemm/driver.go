@@ -2,7 +2,6 @@ package gemm
 
 import (
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -16,8 +15,7 @@ import (
 // Determinism: every C element sums its k products in kc-sized blocks, in
 // order; within a block the kernel sums from 0 in k order in the element's own
 // lane, then C = alpha·acc + beta·C (beta 1 after the first block). None of
-// this depends on M, N, the element's place in a tile or the thread count:
-// edge tiles run the same kernel on zero-padded panels into a scratch tile.
+// this depends on M, N or the element's place in a tile: edge tiles run the same kernel on zero-padded panels into a scratch tile.
 type config[F Float] struct {
 	name       string
 	mr, nr     int
@@ -35,12 +33,13 @@ type config[F Float] struct {
 	narrowW int
 	wsMu    sync.Mutex
 	free    []*workspace[F]
-	jobs    sync.Pool
 }
 
-// workspace holds one goroutine's packed panels and edge tile. Workspaces
-// are kept for good on a free list: the pages of a freed buffer would have to
-// be faulted in again, which costs ~15 µs a page on this machine.
+// workspace holds one call's packed panels and edge tile (about 3 MB for
+// float32, 3.5 MB for float64), so as many exist as goroutines have run
+// products at once. Workspaces are kept for good on a free list: the pages
+// of a freed buffer would have to be faulted in again, which costs ~15 µs a
+// page on this machine.
 type workspace[F Float] struct {
 	a, b, c []F
 }
@@ -195,51 +194,6 @@ func (cf *config[F]) edge(t []F, kb int, ap, bp *F, ldb int, c []F, ldc, rows, c
 	}
 }
 
-// job splits one call across goroutines into chunks of whole tiles, along
-// N or M (see splitAlongN), which the goroutines claim in turn: one slowed
-// by another process on its core does fewer.
-type job[F Float] struct {
-	cf     *config[F]
-	pr     problem[F]
-	chunks int
-	alongN bool
-	next   atomic.Int32
-	wg     sync.WaitGroup
-}
-
-// work runs chunks until none is left.
-func (j *job[F]) work() {
-	cf, pr := j.cf, &j.pr
-	unit, total := cf.mr, pr.m
-	if j.alongN {
-		unit, total = cf.nr, pr.n
-	}
-	tiles := (total + unit - 1) / unit
-	var ws *workspace[F]
-	for {
-		i := int(j.next.Add(1)) - 1
-		if i >= j.chunks {
-			break
-		}
-		lo := tiles * i / j.chunks * unit
-		hi := min(tiles*(i+1)/j.chunks*unit, total)
-		if lo >= hi {
-			continue
-		}
-		if ws == nil {
-			ws = cf.getWorkspace()
-		}
-		if j.alongN {
-			cf.serial(ws, pr, 0, pr.m, lo, hi)
-		} else {
-			cf.serial(ws, pr, lo, hi, 0, pr.n)
-		}
-	}
-	if ws != nil {
-		cf.putWorkspace(ws)
-	}
-}
-
 // packedWidth is n rounded up to whole NR-wide strips: the length of one
 // packed row of op(B).
 func packedWidth[F Float](cf *config[F], n int) int { return (n + cf.nr - 1) / cf.nr * cf.nr }
@@ -248,47 +202,9 @@ func packedWidth[F Float](cf *config[F], n int) int { return (n + cf.nr - 1) / c
 // read in place rather than packed.
 var directMaxM = 256
 
-// minParallelMACs is the smallest m·n·k worth a second goroutine: 2M
-// multiply-adds take ~10 µs on one core, a hand-off a few µs. (A variable
-// for the tests.)
-var minParallelMACs = 1 << 21
-
-// splitAlongN says whether to give each goroutine a range of columns rather
-// than rows. Each goroutine packs all of the operand the split does not
-// divide (or reads all of it, where B is read in place or prepacked), so
-// duplicate the smaller: op(A) (m·k) when splitting along N, op(B) (k·n)
-// along M.
-func splitAlongN[F Float](pr problem[F], threads, ntiles, mtiles int) bool {
-	if ntiles < threads || mtiles < threads {
-		return ntiles >= mtiles
-	}
-	return pr.m*pr.k <= pr.k*pr.n
-}
-
-func (cf *config[F]) gemm(pr problem[F], threads int) {
-	ntiles := (pr.n + cf.nr - 1) / cf.nr
-	mtiles := (pr.m + cf.mr - 1) / cf.mr
-	if threads > 1 && pr.m*pr.n*pr.k >= minParallelMACs && max(ntiles, mtiles) > 1 {
-		j, _ := cf.jobs.Get().(*job[F])
-		if j == nil {
-			j = new(job[F])
-		}
-		j.cf, j.pr = cf, pr
-		j.alongN = splitAlongN(pr, threads, ntiles, mtiles)
-		// More chunks than goroutines balance the load; each chunk packs
-		// the undivided operand again, cheap along N (op(A) is the smaller
-		// there) and less so along M.
-		if j.alongN {
-			j.chunks = min(ntiles, 3*threads)
-		} else {
-			j.chunks = min(mtiles, 2*threads)
-		}
-		j.next.Store(0)
-		parallel(j, min(threads, j.chunks)-1, &j.wg)
-		j.pr = problem[F]{}
-		cf.jobs.Put(j)
-		return
-	}
+// gemm computes pr on the calling goroutine, with a workspace from the
+// free list.
+func (cf *config[F]) gemm(pr problem[F]) {
 	ws := cf.getWorkspace()
 	cf.serial(ws, &pr, 0, pr.m, 0, pr.n)
 	cf.putWorkspace(ws)

@@ -7,21 +7,21 @@
 // between rows), as in CBLAS with RowMajor.
 //
 // Results are deterministic: each element of C sums its k products in the
-// same order whatever M, N, the element's position or the thread count
-// (see config), so a row of C is bit-identical whether it is computed alone
-// or in a batch of 1600, on 1 thread or on 2. The order belongs to the
-// kernel, so a CPU that runs another kernel (AVX2 rather than AVX-512, or
-// the portable one) rounds differently: bit-identity holds on one kind of
-// machine.
+// same order whatever M, N or the element's position (see config), so a
+// row of C is bit-identical whether it is computed alone or in a batch of
+// 1600. The order belongs to the kernel, so a CPU that runs another kernel
+// (AVX2 rather than AVX-512, or the portable one) rounds differently:
+// bit-identity holds on one kind of machine.
 //
-// One call uses up to Threads() goroutines (SetThreads; 1 by default).
-// Packed and GemmPacked pack a weight matrix once for many products.
-// Exp, Tanh and Sigmoid are the elementwise functions the cells need,
-// vectorised for float32 with AVX-512.
+// One call runs on the calling goroutine, and many goroutines may call at
+// once (data-parallel training workers, translation searchers): each call
+// takes a workspace of its own. Packed and GemmPacked pack a weight matrix
+// once for many products. Exp, Tanh and Sigmoid are the elementwise
+// functions the cells need, vectorised for float32 with AVX-512.
 //
 // Measure with go test -bench 'Gemm|Gonum' ./internal/gemm (GFLOP/s per
-// shape, transpose and thread count, and gonum's for the ratio); package
-// openblas explains the side-by-side comparison with OpenBLAS.
+// shape and transpose, and gonum's for the ratio); package openblas
+// explains the side-by-side comparison with OpenBLAS.
 package gemm
 
 import (
@@ -60,8 +60,8 @@ func Kernel() string { return active32.name }
 // Gemm computes C = alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ as
 // tA and tB say. op(A) is m×k, op(B) is k×n and C is m×n; lda, ldb and ldc
 // are the row strides of A, B and C as stored. With beta 0, C need not be
-// initialised (NaNs in it are not propagated). It uses up to Threads()
-// goroutines. It panics if a slice is too short for its shape or a stride is
+// initialised (NaNs in it are not propagated). It runs on the calling
+// goroutine. It panics if a slice is too short for its shape or a stride is
 // smaller than its row.
 func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
@@ -85,16 +85,15 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 	} else {
 		checkOperand("b", len(b), k, n, ldb)
 	}
-	t := Threads()
 	if unsafe.Sizeof(alpha) == 4 {
 		active32.gemm(problem[float32]{tA: tA, tB: tB, m: m, n: n, k: k,
 			alpha: float32(alpha), a: as[float32](a), lda: lda, b: as[float32](b), ldb: ldb,
-			beta: float32(beta), c: as[float32](c), ldc: ldc}, t)
+			beta: float32(beta), c: as[float32](c), ldc: ldc})
 		return
 	}
 	active64.gemm(problem[float64]{tA: tA, tB: tB, m: m, n: n, k: k,
 		alpha: float64(alpha), a: as[float64](a), lda: lda, b: as[float64](b), ldb: ldb,
-		beta: float64(beta), c: as[float64](c), ldc: ldc}, t)
+		beta: float64(beta), c: as[float64](c), ldc: ldc})
 }
 
 // as views a slice of F as a slice of its underlying type T (same size).

@@ -19,22 +19,19 @@ func BenchmarkOpenBLAS(b *testing.B) {
 }
 
 func benchOpenBLAS[F Float](b *testing.B) {
-	defer openblas.SetThreads(1)
+	openblas.SetThreads(1) // Gemm runs on one goroutine
 	for _, tr := range benchTrans {
 		for _, sh := range benchShapes {
 			m, k, n := sh[0], sh[1], sh[2]
-			for _, th := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", tr.name, m, k, n, th), func(b *testing.B) {
-					openblas.SetThreads(th)
-					a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", tr.name, m, k, n), func(b *testing.B) {
+				a, lda, bb, ldb, c := benchOperands[F](tr.tA, tr.tB, m, k, n)
+				openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+				b.ResetTimer()
+				for b.Loop() {
 					openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
-					b.ResetTimer()
-					for b.Loop() {
-						openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
-					}
-					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				})
-			}
+				}
+				b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
 		}
 	}
 }
@@ -52,8 +49,8 @@ func TestOpenBLASAgrees(t *testing.T) {
 	}
 }
 
-// TestSideBySide prints, per benchmark shape, transpose and thread count,
-// the best GFLOP/s of Gemm and of OpenBLAS over GEMM_SIDE_BY_SIDE calls
+// TestSideBySide prints, per benchmark shape and transpose, the best
+// GFLOP/s of Gemm and of OpenBLAS over GEMM_SIDE_BY_SIDE calls
 // each (scaled to 100 MFLOP a call: fewer for larger products), in five
 // alternating rounds in one process: ratios that hold on a shared, noisy
 // machine. It runs only when GEMM_SIDE_BY_SIDE is set.
@@ -62,39 +59,29 @@ func TestSideBySide(t *testing.T) {
 	if _, err := fmt.Sscan(os.Getenv("GEMM_SIDE_BY_SIDE"), &reps); err != nil || reps < 1 {
 		t.Skip("set GEMM_SIDE_BY_SIDE=N to compare with OpenBLAS")
 	}
-	defer SetThreads(Threads())
-	defer openblas.SetThreads(1)
+	openblas.SetThreads(1) // Gemm runs on one goroutine
 	for _, tr := range benchTrans {
 		for _, sh := range benchShapes {
 			m, k, n := sh[0], sh[1], sh[2]
 			a, lda, bb, ldb, c := benchOperands[float32](tr.tA, tr.tB, m, k, n)
 			flop := 2 * float64(m) * float64(n) * float64(k)
-			for _, th := range []int{1, 2} {
-				SetThreads(th)
-				openblas.SetThreads(th)
-				// Rounds of blocks, best call of each side over all rounds.
-				var ours, theirs time.Duration
-				best := func(d *time.Duration, f func()) {
-					for range max(int(float64(reps)*1e8/flop)/5, 2) {
-						t0 := time.Now()
-						f()
-						if e := time.Since(t0); *d == 0 || e < *d {
-							*d = e
-						}
+			// Rounds of blocks, best call of each side over all rounds.
+			var ours, theirs time.Duration
+			best := func(d *time.Duration, f func()) {
+				for range max(int(float64(reps)*1e8/flop)/5, 2) {
+					t0 := time.Now()
+					f()
+					if e := time.Since(t0); *d == 0 || e < *d {
+						*d = e
 					}
 				}
-				for range 5 {
-					best(&ours, func() { Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
-					best(&theirs, func() { openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
-					if th > 1 {
-						// OpenBLAS's idle threads spin for a while after a
-						// call and would take the core Gemm's helper needs.
-						time.Sleep(200 * time.Millisecond)
-					}
-				}
-				g, o := flop/ours.Seconds()/1e9, flop/theirs.Seconds()/1e9
-				fmt.Printf("f32 %s %dx%dx%d threads=%d: gemm %.1f  openblas %.1f GFLOP/s  ratio %.2f\n", tr.name, m, k, n, th, g, o, g/o)
 			}
+			for range 5 {
+				best(&ours, func() { Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
+				best(&theirs, func() { openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
+			}
+			g, o := flop/ours.Seconds()/1e9, flop/theirs.Seconds()/1e9
+			fmt.Printf("f32 %s %dx%dx%d: gemm %.1f  openblas %.1f GFLOP/s  ratio %.2f\n", tr.name, m, k, n, g, o, g/o)
 		}
 	}
 }

@@ -103,13 +103,12 @@ func GemmPacked[F Float](tA bool, m int, alpha F, a []F, lda int, p *Packed[F], 
 	} else {
 		checkOperand("a", len(a), m, k, lda)
 	}
-	t := Threads()
 	switch cf := p.cfg.(type) {
 	case *config[float32]:
 		cf.gemm(problem[float32]{tA: tA, m: m, n: n, k: k, alpha: float32(alpha), a: as[float32](a), lda: lda,
-			beta: float32(beta), c: as[float32](c), ldc: ldc, packed: as[float32](p.data)}, t)
+			beta: float32(beta), c: as[float32](c), ldc: ldc, packed: as[float32](p.data)})
 	case *config[float64]:
 		cf.gemm(problem[float64]{tA: tA, m: m, n: n, k: k, alpha: float64(alpha), a: as[float64](a), lda: lda,
-			beta: float64(beta), c: as[float64](c), ldc: ldc, packed: as[float64](p.data)}, t)
+			beta: float64(beta), c: as[float64](c), ldc: ldc, packed: as[float64](p.data)})
 	}
 }

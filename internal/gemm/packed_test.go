@@ -1,13 +1,12 @@
 package gemm
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 )
 
-// GemmPacked (and PackedB.Mul) must give exactly what Gemm gives, whatever the shape, the
-// transposes and the thread count, with one Packed reused across shapes.
+// GemmPacked (and PackedB.Mul) must give exactly what Gemm gives, whatever
+// the shape and the transposes, with one Packed reused across shapes.
 func TestGemmPackedMatchesGemm(t *testing.T) {
 	useKernels(t, func(t *testing.T) {
 		t.Run("f32", checkPacked[float32])
@@ -16,9 +15,6 @@ func TestGemmPackedMatchesGemm(t *testing.T) {
 }
 
 func checkPacked[F Float](t *testing.T) {
-	defer SetThreads(Threads())
-	defer func(n int) { minParallelMACs = n }(minParallelMACs)
-	minParallelMACs = 0
 	rng := rand.New(rand.NewPCG(11, 12))
 	var p Packed[F]
 	for trial := range 30 {
@@ -40,22 +36,19 @@ func checkPacked[F Float](t *testing.T) {
 		if pk, pn := p.Dims(); pk != k || pn != n {
 			t.Fatalf("Dims() = %d, %d, want %d, %d", pk, pn, k, n)
 		}
-		for _, th := range []int{1, 2, 3} {
-			SetThreads(th)
-			got := append([]F(nil), c...)
-			GemmPacked(tA, m, alpha, a, lda, &p, beta, got, ldc)
-			if i, ok := sameBits(got, want); !ok {
-				t.Fatalf("%s threads=%d: C[%d] = %v, Gemm gives %v", fmt.Sprintf("tA=%v tB=%v %dx%dx%d", tA, tB, m, k, n), th, i, got[i], want[i])
-			}
-			if tA || alpha != 1 {
-				continue // PackedB.Mul is A·op(B) + beta·C only
-			}
-			var pb PackedB[F] = &p
-			got = append(got[:0], c...)
-			pb.Mul(m, a, lda, beta, got, ldc)
-			if i, ok := sameBits(got, want); !ok {
-				t.Fatalf("Mul %dx%dx%d threads=%d: C[%d] = %v, Gemm gives %v", m, k, n, th, i, got[i], want[i])
-			}
+		got := append([]F(nil), c...)
+		GemmPacked(tA, m, alpha, a, lda, &p, beta, got, ldc)
+		if i, ok := sameBits(got, want); !ok {
+			t.Fatalf("tA=%v tB=%v %dx%dx%d: C[%d] = %v, Gemm gives %v", tA, tB, m, k, n, i, got[i], want[i])
+		}
+		if tA || alpha != 1 {
+			continue // PackedB.Mul is A·op(B) + beta·C only
+		}
+		var pb PackedB[F] = &p
+		got = append(got[:0], c...)
+		pb.Mul(m, a, lda, beta, got, ldc)
+		if i, ok := sameBits(got, want); !ok {
+			t.Fatalf("Mul %dx%dx%d: C[%d] = %v, Gemm gives %v", m, k, n, i, got[i], want[i])
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/par"
 )
 
 // Adam is torch.optim.Adam (Kingma & Ba, with bias correction), with
@@ -44,7 +45,7 @@ func (o *Adam[F]) StepScaled(w, g []F, lr float64, c F, clear bool) {
 	}
 	o.op = adamOp[F]{w: w, g: g, m: o.m, v: o.v, clear: clear,
 		c: c, step: step, sq: sq, b1: b1, b2: b2, eps: eps, wd: wd}
-	forChunks(len(w), &o.op, false)
+	par.Chunks(len(w), Chunk, &o.op)
 	o.op.w, o.op.g = nil, nil
 }
 
@@ -55,7 +56,7 @@ type adamOp[F mat.Float] struct {
 	c, step, sq, b1, b2, eps, wd F
 }
 
-func (o *adamOp[F]) do(lo, hi int) float64 {
+func (o *adamOp[F]) Do(lo, hi int) float64 {
 	adam(o.w[lo:hi], o.g[lo:hi], o.m[lo:hi], o.v[lo:hi], o.clear, o.c, o.step, o.sq, o.b1, o.b2, o.eps, o.wd)
 	return 0
 }

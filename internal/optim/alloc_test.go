@@ -61,8 +61,9 @@ func TestParallelPassesAllocateNothing(t *testing.T) {
 	}
 }
 
-// TestConcurrentCallers: forChunks called from several goroutines at once,
-// and from inside an op, finishes and gives each caller its own results.
+// TestConcurrentCallers: the parallel passes, called from several
+// goroutines at once and from inside an op, finish and give each caller
+// its own results.
 func TestConcurrentCallers(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)))
 	n := 9*Chunk + 5

@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/par"
 )
 
 // Slab is one named piece of optimizer state with one value per parameter
@@ -37,7 +38,7 @@ type Optimizer[F mat.Float] interface {
 // GradNorm returns the Euclidean norm of g, accumulated in float64: each
 // Chunk's sum of squares (four running sums, added at the end), then the
 // chunks' sums in order, so the result does not depend on the goroutines
-// (forChunks) that compute it. It allocates nothing in steady state.
+// (package par) that compute it. It allocates nothing in steady state.
 func GradNorm[F mat.Float](g []F) float64 {
 	if Serial(len(g)) {
 		s := 0.0
@@ -48,7 +49,7 @@ func GradNorm[F mat.Float](g []F) float64 {
 	}
 	sc := getScratch[F]()
 	sc.sq.g = g
-	s := forChunks(len(g), &sc.sq, true)
+	s := par.Sum(len(g), Chunk, &sc.sq)
 	sc.sq.g = nil
 	putScratch(sc)
 	return math.Sqrt(s)
@@ -119,7 +120,7 @@ func ClipGradNorm[F mat.Float](g []F, maxNorm float64) float64 {
 		}
 		sc := getScratch[F]()
 		sc.scale.g, sc.scale.c = g, c
-		forChunks(len(g), &sc.scale, false)
+		par.Chunks(len(g), Chunk, &sc.scale)
 		sc.scale.g = nil
 		putScratch(sc)
 	}

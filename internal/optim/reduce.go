@@ -4,27 +4,29 @@ import (
 	"math"
 
 	"github.com/s2s-nmt/s2s/internal/mat"
+	"github.com/s2s-nmt/s2s/internal/par"
 )
 
 // ReduceNorm adds each of srcs into dst, in srcs order for every element,
 // clears srcs, and returns the Euclidean norm of the sum: one pass over the
 // slabs instead of a reduce, a norm and a zeroing pass. Each Chunk is
 // summed, squared (GradNorm's arithmetic) and cleared while it is cached,
-// on all cores (forChunks), allocating nothing in steady state; the result is GradNorm(dst) after the adds, bit
-// for bit, whatever the number of cores. Every src must be as long as dst.
+// on all cores (par.Sum), allocating nothing in steady state; the result
+// is GradNorm(dst) after the adds, bit for bit, whatever the number of
+// cores. Every src must be as long as dst.
 func ReduceNorm[F mat.Float](dst []F, srcs [][]F) float64 {
 	if Serial(len(dst)) {
 		op := reduceOp[F]{dst: dst, srcs: srcs}
 		s := 0.0
 		for lo := 0; lo < len(dst); lo += Chunk {
-			s += op.do(lo, min(lo+Chunk, len(dst)))
+			s += op.Do(lo, min(lo+Chunk, len(dst)))
 		}
 		return math.Sqrt(s)
 	}
 	sc := getScratch[F]()
 	op := &sc.red
 	op.dst, op.srcs = dst, append(op.srcs[:0], srcs...) // srcs itself does not escape
-	s := forChunks(len(dst), op, true)
+	s := par.Sum(len(dst), Chunk, op)
 	clear(op.srcs)
 	op.dst, op.srcs = nil, op.srcs[:0]
 	putScratch(sc)
@@ -38,7 +40,7 @@ type reduceOp[F mat.Float] struct {
 	srcs [][]F
 }
 
-func (o *reduceOp[F]) do(lo, hi int) float64 {
+func (o *reduceOp[F]) Do(lo, hi int) float64 {
 	d := o.dst[lo:hi]
 	last := len(o.srcs) - 1
 	for k, src := range o.srcs {
