@@ -4,7 +4,6 @@ package gemm
 
 import (
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -49,39 +48,31 @@ func TestOpenBLASAgrees(t *testing.T) {
 	}
 }
 
-// TestSideBySide prints, per benchmark shape and transpose, the best
-// GFLOP/s of Gemm and of OpenBLAS over GEMM_SIDE_BY_SIDE calls
-// each (scaled to 100 MFLOP a call: fewer for larger products), in five
-// alternating rounds in one process: ratios that hold on a shared, noisy
-// machine. It runs only when GEMM_SIDE_BY_SIDE is set.
-func TestSideBySide(t *testing.T) {
-	var reps int
-	if _, err := fmt.Sscan(os.Getenv("GEMM_SIDE_BY_SIDE"), &reps); err != nil || reps < 1 {
-		t.Skip("set GEMM_SIDE_BY_SIDE=N to compare with OpenBLAS")
-	}
+// BenchmarkSideBySide alternates one call of Gemm and one of OpenBLAS on
+// each benchmark shape and transpose, in one process, and reports both
+// speeds and their ratio (gemm/openblas): a ratio that holds on a shared,
+// noisy machine, where two separate benchmark runs would not.
+func BenchmarkSideBySide(b *testing.B) {
 	openblas.SetThreads(1) // Gemm runs on one goroutine
 	for _, tr := range benchTrans {
 		for _, sh := range benchShapes {
 			m, k, n := sh[0], sh[1], sh[2]
-			a, lda, bb, ldb, c := benchOperands[float32](tr.tA, tr.tB, m, k, n)
-			flop := 2 * float64(m) * float64(n) * float64(k)
-			// Rounds of blocks, best call of each side over all rounds.
-			var ours, theirs time.Duration
-			best := func(d *time.Duration, f func()) {
-				for range max(int(float64(reps)*1e8/flop)/5, 2) {
+			b.Run(fmt.Sprintf("f32/%s/%dx%dx%d", tr.name, m, k, n), func(b *testing.B) {
+				a, lda, bb, ldb, c := benchOperands[float32](tr.tA, tr.tB, m, k, n)
+				var ours, theirs time.Duration
+				for b.Loop() {
 					t0 := time.Now()
-					f()
-					if e := time.Since(t0); *d == 0 || e < *d {
-						*d = e
-					}
+					Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					t1 := time.Now()
+					openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+					ours, theirs = ours+t1.Sub(t0), theirs+time.Since(t1)
 				}
-			}
-			for range 5 {
-				best(&ours, func() { Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
-				best(&theirs, func() { openblas.Gemm(tr.tA, tr.tB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
-			}
-			g, o := flop/ours.Seconds()/1e9, flop/theirs.Seconds()/1e9
-			fmt.Printf("f32 %s %dx%dx%d: gemm %.1f  openblas %.1f GFLOP/s  ratio %.2f\n", tr.name, m, k, n, g, o, g/o)
+				flop := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
+				g, o := flop/ours.Seconds()/1e9, flop/theirs.Seconds()/1e9
+				b.ReportMetric(g, "gemm-GFLOP/s")
+				b.ReportMetric(o, "openblas-GFLOP/s")
+				b.ReportMetric(g/o, "ratio")
+			})
 		}
 	}
 }

@@ -5,7 +5,7 @@
 //
 //	apt-get install libopenblas-dev
 //	CGO_LDFLAGS=-lopenblas go test -tags openblas -bench OpenBLAS ./internal/gemm
-//	CGO_LDFLAGS=-lopenblas GEMM_SIDE_BY_SIDE=20 go test -tags openblas -run SideBySide -v ./internal/gemm
+//	CGO_LDFLAGS=-lopenblas go test -tags openblas -run XXX -bench SideBySide ./internal/gemm
 //
 // Debian's OpenBLAS 0.3.21 predates Zen 5 and picks its AVX2 kernels there;
 // OPENBLAS_CORETYPE=SkylakeX selects the AVX-512 ones (what the OpenBLAS
