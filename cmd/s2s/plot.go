@@ -12,6 +12,7 @@ import (
 
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/internal/viz"
+	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/urfave/cli/v2"
 )
 
@@ -21,9 +22,6 @@ type plotArgs struct {
 	out           string // PNG to write
 	width, height int    // pixels; 0 for viz's defaults
 }
-
-// latestRun is the run s2s plot reads without --model: the newest run.
-const latestRun = "runs/latest"
 
 func newPlotCommand() *cli.Command {
 	var a plotArgs
@@ -92,11 +90,8 @@ func runPlot(stdout, stderr io.Writer, a plotArgs) error {
 // metricsPath resolves --model to the metrics file to read and a name for
 // the plot's title (the run directory's base name, through runs/latest).
 func metricsPath(model string) (path, name string, err error) {
-	if model == "" {
-		if _, err := os.Stat(latestRun); errors.Is(err, fs.ErrNotExist) {
-			return "", "", errors.New("no run found: train one with `s2s train CONFIG` or pass --model DIR")
-		}
-		model = latestRun
+	if model, err = rundir.Resolve(model); err != nil {
+		return "", "", fmt.Errorf("%w (--model DIR)", err)
 	}
 	fi, err := os.Stat(model)
 	if err != nil {
@@ -106,7 +101,7 @@ func metricsPath(model string) (path, name string, err error) {
 	if !fi.IsDir() {
 		dir = filepath.Dir(model)
 	} else {
-		model = filepath.Join(model, "metrics.jsonl")
+		model = filepath.Join(model, rundir.MetricsFile)
 	}
 	if _, err := os.Stat(model); errors.Is(err, fs.ErrNotExist) {
 		return "", "", fmt.Errorf("%s: no metrics: has this run been trained? (pass the run directory, not a checkpoint)", model)

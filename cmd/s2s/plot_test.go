@@ -112,7 +112,7 @@ func TestPlotErrors(t *testing.T) {
 		usage  bool   // exit code 2
 		msg    string // substring of the error
 	}{
-		{"no run", false, []string{"--out", "c.png"}, false, "no run found: train one with `s2s train CONFIG` or pass --model DIR"},
+		{"no run", false, []string{"--out", "c.png"}, false, "runs/latest does not exist here; train one first with `s2s train CONFIG`, or name a model directory (--model DIR)"},
 		{"no --out", true, nil, true, "--out"},
 		{"not png", true, []string{"--out", "c.svg"}, true, "PNG"},
 		{"bad size", true, []string{"--out", "c.png", "--width", "0"}, true, "positive"},
