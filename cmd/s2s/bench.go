@@ -29,30 +29,28 @@ type benchArgs struct {
 }
 
 func newBenchCommand() *cli.Command {
+	var a benchArgs
 	return &cli.Command{
 		Name:  "bench",
-		Usage: "time training or decoding of the PyTorch reference model (shared/bench/torch_ref.py) on random data",
-		Description: "Builds torch_ref.py's model (bi-GRU/LSTM encoder, tanh bridge, Bahdanau attention, attentional\n" +
+		Usage: "time training or decoding of the PyTorch reference model on random data",
+		Description: "Builds the PyTorch reference model (bi-GRU/LSTM encoder, tanh bridge, Bahdanau attention, attentional\n" +
 			"vector, output without bias) with random weights and data, and prints one JSON line: tokens_per_s\n" +
 			"(train: target tokens) or sentences_per_s (decode: batch 32, source length 20, 40 steps, EOS never\n" +
-			"chosen; with --threads N, the batch split among N searchers, as torch_ref.py decodes one batch on N\n" +
+			"chosen; with --threads N, the batch split among N searchers, as the PyTorch reference decodes one batch on N\n" +
 			"threads, or with --batches-per-thread N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
 			"gflops, peak_rss_mb and the spread of the timed steps.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small"},
-			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode"},
-			&cli.StringFlag{Name: "cell", Value: "gru", Usage: "gru or lstm"},
-			&cli.IntFlag{Name: "beam", Value: 5, Usage: "decode: beam size (1 = greedy)"},
-			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or searchers sharing the batch (decode)"},
-			&cli.BoolFlag{Name: "batches-per-thread", Usage: "decode: each searcher decodes a batch of its own, as s2s translate --threads (time per batch: the round's divided by --threads)"},
-			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)"},
-			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first"},
-			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file"},
+			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small", Destination: &a.shape},
+			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode", Destination: &a.mode},
+			&cli.StringFlag{Name: "cell", Value: "gru", Usage: "gru or lstm", Destination: &a.cell},
+			&cli.IntFlag{Name: "beam", Value: 5, Usage: "decode: beam size (1 = greedy)", Destination: &a.beam},
+			&cli.IntFlag{Name: "threads", Value: 1, Usage: "cores: data-parallel workers (train) or searchers sharing the batch (decode)", Destination: &a.threads},
+			&cli.BoolFlag{Name: "batches-per-thread", Usage: "decode: each searcher decodes a batch of its own, as s2s translate --threads (time per batch: the round's divided by --threads)", Destination: &a.perThread},
+			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)", Destination: &a.steps},
+			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first", Destination: &a.warmup},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file", Destination: &a.cpuprofile},
 		},
 		Action: func(c *cli.Context) error {
-			a := benchArgs{shape: c.String("shape"), mode: c.String("mode"), cell: c.String("cell"),
-				beam: c.Int("beam"), threads: c.Int("threads"), steps: c.Int("steps"), warmup: c.Int("warmup"),
-				perThread: c.Bool("batches-per-thread"), cpuprofile: c.String("cpuprofile")}
 			return runBench(a)
 		},
 	}

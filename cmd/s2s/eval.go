@@ -18,7 +18,8 @@ type evalArgs struct {
 	tokenize       string
 	lowercase      bool
 	smooth         string
-	smoothValue    *float64
+	smoothValue    *float64 // --smooth-value when given
+	smoothFlag     float64  // what --smooth-value binds to
 	sentence       bool
 	format         string
 	width          int
@@ -40,6 +41,7 @@ func (r *refList) Set(s string) error { r.files = append(r.files, s); return nil
 func (r *refList) String() string     { return strings.Join(r.files, " ") }
 
 func newEvalCommand() *cli.Command {
+	var a evalArgs
 	refs := &refList{}
 	return &cli.Command{
 		Name:      "eval",
@@ -48,10 +50,9 @@ func newEvalCommand() *cli.Command {
 		Description: "With --ref, scores --hyp (or standard input) against the references.\n" +
 			"Without --ref, translates the model's test set and scores it against data.test.refs.\n" +
 			"Prints sacreBLEU's line with its signature; BLEU when neither --bleu nor --chrf is given.",
-		Flags: evalFlags(refs),
+		Flags: evalFlags(&a, refs),
 		Action: func(c *cli.Context) error {
-			a, err := parseEvalArgs(c, refs.files)
-			if err != nil {
+			if err := a.finish(c, refs.files); err != nil {
 				return err
 			}
 			return runEval(c.App.Reader, c.App.Writer, c.App.ErrWriter, a)
@@ -59,44 +60,37 @@ func newEvalCommand() *cli.Command {
 	}
 }
 
-func evalFlags(refs *refList) []cli.Flag {
+func evalFlags(a *evalArgs, refs *refList) []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "bleu", Usage: "compute BLEU (the default)"},
-		&cli.BoolFlag{Name: "chrf", Usage: "compute chrF (chrF++ with --chrf-word-order 2)"},
-		&cli.IntFlag{Name: "chrf-word-order", Usage: "chrF word n-gram order (2: chrF++)"},
-		&cli.StringFlag{Name: "model", Usage: "model directory to translate the test set with (default runs/latest)"},
-		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)"},
+		&cli.BoolFlag{Name: "bleu", Usage: "compute BLEU (the default)", Destination: &a.bleu},
+		&cli.BoolFlag{Name: "chrf", Usage: "compute chrF (chrF++ with --chrf-word-order 2)", Destination: &a.chrf},
+		&cli.IntFlag{Name: "chrf-word-order", Usage: "chrF word n-gram order (2: chrF++)", Destination: &a.chrfWordOrder},
+		&cli.StringFlag{Name: "model", Usage: "model directory to translate the test set with (default runs/latest)", Destination: &a.model},
+		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)", Destination: &a.beam},
 		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
-		&cli.StringFlag{Name: "hyp", Usage: "hypothesis `FILE` (default standard input)"},
-		&cli.StringFlag{Name: "tokenize", Value: "13a", Usage: "BLEU tokenizer: 13a, intl, char or none"},
-		&cli.BoolFlag{Name: "lowercase", Aliases: []string{"lc"}, Usage: "case-insensitive scores"},
-		&cli.StringFlag{Name: "smooth", Value: "exp", Usage: "BLEU smoothing: exp, floor, add-k or none"},
-		&cli.Float64Flag{Name: "smooth-value", Usage: "value for floor (default 0.1) and add-k (default 1)"},
-		&cli.BoolFlag{Name: "sentence", Usage: "one score per line (BLEU with effective order)"},
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
-		&cli.IntFlag{Name: "width", Value: 1, Usage: "decimals of the score"},
+		&cli.StringFlag{Name: "hyp", Usage: "hypothesis `FILE` (default standard input)", Destination: &a.hyp},
+		&cli.StringFlag{Name: "tokenize", Value: "13a", Usage: "BLEU tokenizer: 13a, intl, char or none", Destination: &a.tokenize},
+		&cli.BoolFlag{Name: "lowercase", Aliases: []string{"lc"}, Usage: "case-insensitive scores", Destination: &a.lowercase},
+		&cli.StringFlag{Name: "smooth", Value: "exp", Usage: "BLEU smoothing: exp, floor, add-k or none", Destination: &a.smooth},
+		&cli.Float64Flag{Name: "smooth-value", Usage: "value for floor (default 0.1) and add-k (default 1)", Destination: &a.smoothFlag},
+		&cli.BoolFlag{Name: "sentence", Usage: "one score per line (BLEU with effective order)", Destination: &a.sentence},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json", Destination: &a.format},
+		&cli.IntFlag{Name: "width", Value: 1, Usage: "decimals of the score", Destination: &a.width},
 	}
 }
 
-// parseEvalArgs reads and checks the flags; positional arguments are more
-// reference files, as in sacreBLEU.
-func parseEvalArgs(c *cli.Context, refs []string) (evalArgs, error) {
-	a := evalArgs{
-		bleu: c.Bool("bleu"), chrf: c.Bool("chrf"), chrfWordOrder: c.Int("chrf-word-order"),
-		model: c.String("model"), beam: c.Int("beam"), hyp: c.String("hyp"),
-		tokenize: c.String("tokenize"), lowercase: c.Bool("lowercase"), smooth: c.String("smooth"),
-		sentence: c.Bool("sentence"), format: c.String("format"), width: c.Int("width"),
-		modelFlagsUsed: c.IsSet("model") || c.IsSet("beam"),
-	}
+// finish completes the flags bound into a and checks them; positional
+// arguments are more reference files, as in sacreBLEU.
+func (a *evalArgs) finish(c *cli.Context, refs []string) error {
+	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam")
 	if c.IsSet("smooth-value") {
-		v := c.Float64("smooth-value")
-		a.smoothValue = &v
+		a.smoothValue = &a.smoothFlag
 	}
 	a.refs = append(append([]string{}, refs...), c.Args().Slice()...)
 	if !a.bleu && !a.chrf {
 		a.bleu = true
 	}
-	return a, a.check()
+	return a.check()
 }
 
 func (a evalArgs) check() error {

@@ -20,6 +20,7 @@ type tokenizeArgs struct {
 }
 
 func newTokenizeCommand() *cli.Command {
+	var a tokenizeArgs
 	return &cli.Command{
 		Name:  "tokenize",
 		Usage: "encode text lines to BPE ids (or pieces), or decode id lines to text",
@@ -27,12 +28,11 @@ func newTokenizeCommand() *cli.Command {
 			"the ids separated by spaces, the byte-level pieces with --pieces, or with --decode\n" +
 			"the text of lines of ids.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "tokenizer", Usage: "a Hugging Face byte-level BPE `FILE` (e.g. runs/latest/tokenizer.src.json)"},
-			&cli.BoolFlag{Name: "pieces", Usage: "print pieces instead of ids"},
-			&cli.BoolFlag{Name: "decode", Usage: "turn lines of ids back into text"},
+			&cli.StringFlag{Name: "tokenizer", Usage: "a Hugging Face byte-level BPE `FILE` (e.g. runs/latest/tokenizer.src.json)", Destination: &a.tokenizer},
+			&cli.BoolFlag{Name: "pieces", Usage: "print pieces instead of ids", Destination: &a.pieces},
+			&cli.BoolFlag{Name: "decode", Usage: "turn lines of ids back into text", Destination: &a.decode},
 		},
 		Action: func(c *cli.Context) error {
-			a := tokenizeArgs{tokenizer: c.String("tokenizer"), pieces: c.Bool("pieces"), decode: c.Bool("decode")}
 			switch {
 			case a.tokenizer == "":
 				return usagef("tokenize needs --tokenizer FILE, e.g. --tokenizer runs/latest/tokenizer.src.json")
