@@ -39,6 +39,11 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"x.yaml:3: data.max_len: must be ≥ 1", "x.yaml:4: data.tokenizer.vocab_size: must be ≥ 260"}},
 		{"no train", "data:\n  src_lang: en\n", []string{"x.yaml: data.train: give src and tgt"}},
 		{"bad synthetic", "data:\n  synthetic: words\n", []string{"x.yaml:2: data.synthetic: \"words\" is not one of numbers-en-ru"}},
+		{"syntax on line 1", "a: b: c\n", []string{"x.yaml:1: mapping values are not allowed"}},
+		{"syntax on line 2", "name: x\na: b: c\n", []string{"x.yaml:2: mapping values are not allowed"}},
+		{"invalid UTF-8", "name: x\ndata:\n  src_lang: \xff\n", []string{"x.yaml:3: invalid leading UTF-8 octet"}},
+		{"control character", "name: x\nmodel: \x01\n", []string{"x.yaml:2: control characters are not allowed"}},
+		{"unknown anchor", "name: x\n\nmodel: *m\n", []string{"x.yaml:3: unknown anchor 'm' referenced"}},
 		{"half pair", "data:\n  train: {src: a.en}\n", []string{"x.yaml:2: data.train.src: src and tgt go together"}},
 	}
 	for _, tt := range tests {

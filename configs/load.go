@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,7 +45,7 @@ func decode(data []byte, file string) (*Config, error) {
 	c.file = file
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, yamlError(file, data, err)
 	}
 	c.root = &root
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -60,21 +61,62 @@ func decode(data []byte, file string) (*Config, error) {
 
 var (
 	unknownRE = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
-	lineRE    = regexp.MustCompile(`^line (\d+): (.*)$`)
+	lineRE    = regexp.MustCompile(`(?s)^line (\d+): (.*)$`)
+	yamlRE    = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+	anchorRE  = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
 )
+
+// yamlError writes one of yaml's own errors (syntax, unreadable input,
+// aliases) as file:line: message. yaml.v3 says "yaml: line N: message" but
+// leaves the line out when its marks are on the first line, when the input
+// is unreadable (invalid UTF-8, a control character) and for an unknown
+// anchor; those lines are found in data, else the error is placed on line 1.
+func yamlError(file string, data []byte, err error) error {
+	m := yamlRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("%s:1: %w", file, err)
+	}
+	line, _ := strconv.Atoi(m[1])
+	if line == 0 {
+		line = 1
+		if a := anchorRE.FindStringSubmatch(m[2]); a != nil {
+			if i := bytes.Index(data, []byte("*"+a[1])); i >= 0 {
+				line += bytes.Count(data[:i], []byte("\n"))
+			}
+		} else if i := unreadable(data); i >= 0 {
+			line += bytes.Count(data[:i], []byte("\n"))
+		}
+	}
+	return fmt.Errorf("%s:%d: %s", file, line, m[2])
+}
+
+// unreadable returns the offset of the first byte of data that is not
+// valid UTF-8 or not a character YAML allows, or -1.
+func unreadable(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		printable := r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7e || r == 0x85 ||
+			r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff
+		if r == utf8.RuneError && n <= 1 || !printable {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
 
 // decodeError rewrites yaml's errors as file:line: key.path: message, and
 // lists the valid keys after an unknown one.
 func (c *Config) decodeError(err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return fmt.Errorf("%s: %w", c.file, err)
+		return yamlError(c.file, nil, err)
 	}
-	var msgs []string
+	var errs []error
 	for _, e := range te.Errors {
-		msgs = append(msgs, c.describe(e))
+		errs = append(errs, errors.New(c.describe(e)))
 	}
-	return fmt.Errorf("%s", strings.Join(msgs, "\n"))
+	return errors.Join(errs...)
 }
 
 // describe turns one of yaml's "line N: ..." messages into ours.

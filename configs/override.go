@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -39,9 +40,15 @@ func LoadWithSets(path string, sets []string) (*Config, error) {
 	return c, nil
 }
 
-// Set applies one "key.path=value" override without validating.
-func (c *Config) Set(kv string) error {
-	key, val, ok := strings.Cut(kv, "=")
+// Set applies one "key.path=value" override without validating. Its
+// errors start with "--set key.path=value: ", the set quoted when it spans
+// lines so that the message keeps to one.
+func (c *Config) Set(set string) error {
+	kv := set
+	if strings.ContainsAny(kv, "\n\r") {
+		kv = strconv.Quote(kv)
+	}
+	key, val, ok := strings.Cut(set, "=")
 	if !ok || key == "" {
 		return fmt.Errorf("--set %s: write KEY=VALUE, e.g. --set training.max_steps=200", kv)
 	}

@@ -37,7 +37,8 @@ type hfByteLevel struct {
 
 // Load reads a Hugging Face tokenizer.json holding a byte-level BPE: model
 // BPE, ByteLevel pre-tokenizer with add_prefix_space false, all 256 byte
-// symbols, and <pad> <s> </s> <unk> at ids 0–3. Errors name the file.
+// symbols, <pad> <s> </s> <unk> at ids 0–3, and added tokens only with ids
+// of the vocabulary. Errors name the file.
 func Load(path string) (*Tokenizer, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -76,7 +77,10 @@ func ParseTokenizerJSON(data []byte) (*Tokenizer, error) {
 	}
 	t.ignoreMerges = f.Model.IgnoreMerges
 	t.raw = append([]byte(nil), data...)
-	for _, a := range f.AddedTokens {
+	for i, a := range f.AddedTokens {
+		if a.ID < 0 || int(a.ID) >= len(vocab) {
+			return nil, fmt.Errorf("added_tokens[%d]: %q has id %d, outside the vocabulary [0, %d)", i, a.Content, a.ID, len(vocab))
+		}
 		t.added = append(t.added, addedToken{a.Content, a.ID})
 	}
 	return t, nil

@@ -44,7 +44,7 @@ func ReadLines(path string) ([]string, error) {
 			return lines, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", path, len(lines)+1, err)
+			return nil, fmt.Errorf("%s:%d: %w", path, len(lines)+1, err)
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 
 // Read reads and validates dir's manifest. A missing manifest wraps
 // fs.ErrNotExist; one that is not valid JSON of the expected form (unknown
-// keys, a path outside the directory or repeated, a malformed hash, a
-// negative size) wraps ErrCorrupt. Errors name the manifest's path.
+// keys, a path outside the directory or repeated, a hash that is not 64
+// lowercase hex digits, a negative size) wraps ErrCorrupt. Errors name the manifest's path.
 func Read(dir string) (Manifest, error) {
 	path := filepath.Join(dir, Name)
 	b, err := os.ReadFile(path)
@@ -51,7 +51,8 @@ func (m Manifest) check() error {
 			return fmt.Errorf("%q listed twice", e.Path)
 		case e.Size < 0:
 			return fmt.Errorf("%q: negative size %d", e.Path, e.Size)
-		case err != nil || len(sum) != 32:
+		case err != nil || len(sum) != 32 || e.SHA256 != hex.EncodeToString(sum):
+			// Verify compares the hex as written: only lowercase can match.
 			return fmt.Errorf("%q: malformed sha256 %q", e.Path, e.SHA256)
 		}
 		seen[e.Path] = true

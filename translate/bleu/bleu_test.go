@@ -3,6 +3,8 @@ package bleu
 import (
 	"errors"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -132,6 +134,52 @@ func TestPyRepr(t *testing.T) {
 	for x, want := range map[float64]string{54.5: "54.5", 100: "100.0", 0: "0.0", 1e-5: "1e-05", 1e-4: "0.0001", 12: "12.0"} {
 		if got := pyRepr(x); got != want {
 			t.Errorf("pyRepr(%g) = %s, want %s", x, got, want)
+		}
+	}
+}
+
+// TestManyReferencesOutgrowFirst: the reference table is sized for the
+// first reference and grows as later ones are merged in. An empty first
+// reference and one with far more n-grams than the first give the BLEU of
+// the same references in the other order.
+func TestManyReferencesOutgrowFirst(t *testing.T) {
+	var words []string
+	for i := range 100 {
+		words = append(words, "w"+strconv.Itoa(i))
+	}
+	long := strings.Join(words, " ") // 394 distinct n-grams; "a" has 1
+	hyp := "w1 w2 w3 w4 a"
+	for _, first := range []string{"", "a"} {
+		got, err := Sentence(hyp, []string{first, long}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Sentence(hyp, []string{long, first}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Score != want.Score || got.Correct != want.Correct {
+			t.Errorf("first ref %q: %v, other order %v", first, got.Correct, want.Correct)
+		}
+	}
+}
+
+// TestSmoothValueRange: a smoothing value that would put a precision
+// outside [0, 100] or overflow it is an option error, not a score.
+func TestSmoothValueRange(t *testing.T) {
+	for _, tc := range []struct {
+		smooth Smoothing
+		v      float64
+		ok     bool
+	}{
+		{SmoothFloor, 0, true}, {SmoothFloor, 1, true}, {SmoothFloor, 1.5, false}, {SmoothFloor, -0.1, false},
+		{SmoothFloor, math.NaN(), false}, {SmoothAddK, 0, true}, {SmoothAddK, 1e300, true},
+		{SmoothAddK, -1, false}, {SmoothAddK, 1e308, false}, {SmoothAddK, math.Inf(1), false},
+		{SmoothExp, -1, true}, // ignored by exp
+	} {
+		_, err := Sentence("a b c", []string{"a b d"}, Options{Smooth: tc.smooth, SmoothValue: ptr(tc.v)})
+		if (err == nil) != tc.ok {
+			t.Errorf("%s %v: err %v, want ok=%v", tc.smooth, tc.v, err, tc.ok)
 		}
 	}
 }

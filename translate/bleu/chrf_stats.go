@@ -89,7 +89,7 @@ func matchStats(hyp, ref map[string]int) [3]int {
 // fScore is sacreBLEU's CHRF._compute_f_score, in [0, 100].
 func (o ChrFOptions) fScore(st ChrFStats) float64 {
 	const eps = 1e-16
-	factor := float64(o.Beta * o.Beta)
+	factor := float64(o.Beta) * float64(o.Beta) // in float64: Beta*Beta overflows int from 2^31.5
 	score, avgPrec, avgRec, eff := 0.0, 0.0, 0.0, 0
 	for _, s := range st {
 		nh, nr, nm := float64(s[0]), float64(s[1]), float64(s[2])

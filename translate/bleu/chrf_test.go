@@ -49,3 +49,17 @@ func TestChrFNames(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestChrFHugeBeta: beta weighs recall beta² times precision, and beta² is
+// computed without overflow. Beta 2^32 (2^64 wraps to 0 in int) on a
+// hypothesis that holds the whole reference: recall is 1 at every order, so
+// chrF is 100 up to precision's weight of 2^-64.
+func TestChrFHugeBeta(t *testing.T) {
+	s, err := SentenceChrF("abcdef", []string{"abc"}, ChrFOptions{Beta: 1 << 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(s.Score-100) > 1e-9 {
+		t.Errorf("chrF = %v, want 100", s.Score)
+	}
+}

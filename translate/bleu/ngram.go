@@ -69,6 +69,20 @@ func (t *gramTable) max(k gramKey, h uint64, c int32) {
 	t.cnt[i] = max(t.cnt[i], c)
 }
 
+// grow makes room for n distinct n-grams, keeping t's counts. Hit counts
+// are not kept: tables grow only before matching.
+func (t *gramTable) grow(n int) {
+	if 2*n <= len(t.keys) {
+		return
+	}
+	keys, hash, cnt, used := t.keys, t.hash, t.cnt, t.used
+	t.used = nil
+	t.reset(n)
+	for _, i := range used {
+		t.max(keys[i], hash[i], cnt[i])
+	}
+}
+
 // count resets t and counts every 1..MaxOrder-gram of ids.
 func (t *gramTable) count(ids []uint32) {
 	t.reset(MaxOrder * len(ids))
@@ -89,6 +103,7 @@ func (t *gramTable) count(ids []uint32) {
 
 // mergeMax raises t's counts to o's: the clip counts over several references.
 func (t *gramTable) mergeMax(o *gramTable) {
+	t.grow(len(t.used) + len(o.used))
 	for _, i := range o.used {
 		t.max(o.keys[i], o.hash[i], o.cnt[i])
 	}

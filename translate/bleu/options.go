@@ -1,6 +1,9 @@
 package bleu
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Smoothing names one of sacreBLEU's BLEU smoothing methods (Chen and
 // Cherry, 2014).
@@ -45,12 +48,18 @@ type Options struct {
 	// Smooth is the smoothing method; "" means SmoothExp.
 	Smooth Smoothing
 	// SmoothValue is the value for floor and add-k; nil means the method's
-	// default (floor 0.1, add-k 1). Ignored by exp and none.
+	// default (floor 0.1, add-k 1). Ignored by exp and none. Floor takes a
+	// value in [0, 1] and add-k one in [0, maxAddK], so that no precision
+	// exceeds 100%, goes negative or overflows.
 	SmoothValue *float64
 	// EffectiveOrder stops the geometric mean at the highest order with
 	// hypothesis n-grams, as sacreBLEU does for sentence BLEU (-sl).
 	EffectiveOrder bool
 }
+
+// maxAddK is the largest add-k value: 100·(count+k), the numerator of a
+// smoothed precision, stays finite for any count up to max(k, 2^63).
+const maxAddK = math.MaxFloat64 / 200
 
 // withDefaults fills the zero fields and checks the others.
 func (o Options) withDefaults() (Options, error) {
@@ -65,6 +74,11 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if !o.Smooth.Valid() {
 		return o, fmt.Errorf("bleu: smoothing %q is not one of exp, floor, add-k, none", o.Smooth)
+	}
+	if v := o.smoothValue(); o.Smooth == SmoothFloor && !(v >= 0 && v <= 1) {
+		return o, fmt.Errorf("bleu: floor smoothing value %v is not in [0, 1]", v)
+	} else if o.Smooth == SmoothAddK && !(v >= 0 && v <= maxAddK) {
+		return o, fmt.Errorf("bleu: add-k smoothing value %v is not in [0, %g]", v, maxAddK)
 	}
 	return o, nil
 }
