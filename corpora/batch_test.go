@@ -2,6 +2,7 @@ package corpora
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -68,12 +69,12 @@ func TestBatcherResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, w := range want {
-		if got := b.Next().Index; !slicesEqual(got, w) {
+		if got := b.Next().Index; !slices.Equal(got, w) {
 			t.Fatalf("batch %d after resume differs", i)
 		}
 	}
 	c, _ := NewBatcher(d, BatchOptions{Sentences: 20, Seed: 4})
-	if slicesEqual(c.Next().Index, want[0]) {
+	if slices.Equal(c.Next().Index, want[0]) {
 		t.Error("another seed gave the same batches")
 	}
 }

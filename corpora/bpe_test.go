@@ -2,6 +2,7 @@ package corpora
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,7 +65,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatal("parse then write changed the file")
 	}
 	for _, line := range smallLines {
-		if a, b := tok.Encode(line), back.Encode(line); !slicesEqual(a, b) {
+		if a, b := tok.Encode(line), back.Encode(line); !slices.Equal(a, b) {
 			t.Errorf("%q: %v before, %v after reload", line, a, b)
 		}
 	}
@@ -73,20 +74,8 @@ func TestJSONRoundTrip(t *testing.T) {
 func TestHeapMatchesScan(t *testing.T) {
 	tok := learnSmall(t, 400)
 	for _, w := range []string{strings.Repeat("a", 200), strings.Repeat("the", 40), strings.Repeat("ёлка", 30)} {
-		if a, b := tok.bpeHeap(nil, w), tok.bpeScan(nil, w); !slicesEqual(a, b) {
+		if a, b := tok.bpeHeap(nil, w), tok.bpeScan(nil, w); !slices.Equal(a, b) {
 			t.Errorf("%.20q…: heap %v, scan %v", w, a, b)
 		}
 	}
-}
-
-func slicesEqual(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,7 +93,7 @@ func TestConcurrentEncode(t *testing.T) {
 	}
 	got := EncodeLines(append(append(append([]string{}, lines...), lines...), lines...), par)
 	for i, g := range got {
-		if !slicesEqual(g, want[i%len(lines)]) {
+		if !slices.Equal(g, want[i%len(lines)]) {
 			t.Fatalf("line %q encoded differently in parallel", lines[i%len(lines)])
 		}
 	}

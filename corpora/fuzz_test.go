@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -103,7 +104,7 @@ func FuzzReadPairs(f *testing.F) {
 			if err != nil {
 				t.Fatalf("ReadLines: %v", err)
 			}
-			if want := splitLines(src); !equalStrings(lines, want) {
+			if want := splitLines(src); !slices.Equal(lines, want) {
 				t.Fatalf("ReadLines = %q, want %q", lines, want)
 			}
 		}
@@ -212,16 +213,4 @@ func splitLines(data []byte) []string {
 	}
 	lines[0] = strings.TrimPrefix(lines[0], "\uFEFF")
 	return lines
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -39,7 +40,7 @@ func TestHuggingFaceGolden(t *testing.T) {
 		}
 		for i, c := range cases {
 			got := tok.Encode(lines[i])
-			if !slicesEqual(got, c.IDs) {
+			if !slices.Equal(got, c.IDs) {
 				t.Errorf("%s, line %d %q:\n got %q\nwant %q", file, i, lines[i], tok.Pieces(got), c.Tokens)
 			}
 			// Hugging Face's decode keeps the specials; ours skips ids 0-3.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,7 @@ func TestPrepareSyntheticAndCache(t *testing.T) {
 	if strings.Contains(logs.String(), "encoded=true") || strings.Contains(logs.String(), "learned") {
 		t.Errorf("second Prepare encoded or learned again:\n%s", logs.String())
 	}
-	if !slicesEqual(again.Train.Src[10], p.Train.Src[10]) {
+	if !slices.Equal(again.Train.Src[10], p.Train.Src[10]) {
 		t.Error("cached corpus differs")
 	}
 }
