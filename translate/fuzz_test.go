@@ -29,7 +29,7 @@ func FuzzFormat(f *testing.F) {
 	f.Add("кошка ||| сидела", "the | cat", []byte{1, 2, 3, 255}, []byte{0, 0, 192, 127, 0, 0, 128, 127}, math.NaN(), math.Inf(-1), uint16(0), uint8(7))
 	f.Add("a\nb\r\nc\t d", " ", []byte{200, 100}, []byte{0, 0, 128, 255, 1}, math.Inf(1), 0.0, uint16(65535), uint8(3))
 	f.Add("", "", []byte{}, []byte{}, 0.0, 0.0, uint16(1), uint8(5))
-	f.Add("  \u2028 \xff\xfe ", "x", []byte{0, 1, 2, 3}, []byte{0, 0, 0, 128}, -0.0, 1e300, uint16(2), uint8(6))
+	f.Add("  \u2028 \xff\xfe ", "x", []byte{0, 1, 2, 3}, []byte{0, 0, 0, 128}, math.Copysign(0, -1), 1e300, uint16(2), uint8(6))
 	f.Fuzz(func(t *testing.T, text, srcText string, raw, weights []byte, logProb, score float64, line uint16, opt uint8) {
 		tokens := tok.Encode(text)
 		for _, b := range raw {
