@@ -163,9 +163,11 @@ func initFromWeights(dir string, cfg *configs.Config, data train.Data, warn io.W
 	if err != nil {
 		return nil, fmt.Errorf("--init-from: %w", err)
 	}
-	src, tgt := data.Text.Tok, data.Text.Tok
+	var src, tgt *corpora.Tokenizer
 	if data.Parallel != nil {
 		src, tgt = data.Parallel.Src, data.Parallel.Tgt
+	} else {
+		src, tgt = data.Text.Tok, data.Text.Tok
 	}
 	for _, side := range []struct {
 		file       string
