@@ -31,7 +31,7 @@ func testConfigs() []caseConfig {
 	base := Config{Cell: cell.GRU, Layers: 1, Emb: 2, Hidden: tH, Attention: layer.Bahdanau, Bridge: BridgeTanh}
 	with := func(f func(*Config)) Config { c := base; f(&c); return c }
 	return []caseConfig{
-		{name: "gru-bahdanau-tanh (torch_ref)", cfg: base},
+		{name: "gru-bahdanau-tanh (the PyTorch reference)", cfg: base},
 		{name: "gru-bahdanau-inputfeed", cfg: with(func(c *Config) { c.InputFeeding = true })},
 		{name: "lstm-general-inputfeed-2layers", cfg: with(func(c *Config) {
 			c.Cell, c.Attention, c.InputFeeding, c.Layers = cell.LSTM, layer.General, true, 2
