@@ -27,7 +27,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func newApp() *cli.App {
 	commands := []*cli.Command{
 		newAttentionCommand(), newAverageCommand(), newBenchCommand(), newEvalCommand(),
-		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newSampleCommand(),
+		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newSampleCommand(), newServeCommand(),
 		newTokenizeCommand(), newTrainCommand(), newTranslateCommand(), newVersionCommand(),
 	}
 	return &cli.App{
