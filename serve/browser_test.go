@@ -13,10 +13,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/s2s-nmt/s2s/configs"
 	"github.com/s2s-nmt/s2s/rundir"
@@ -200,6 +202,9 @@ func TestPage(t *testing.T) {
 			s.dispatchEvent(new Event("input")); return ""; })()`, jsString(long)))
 		step("a text over the limit", chromedp.Poll[chromedp.Void](`document.getElementById("error").textContent !== ""`,
 			chromedp.WithPollingTimeout(10*time.Second)), chromedp.WaitVisible(chromedp.CSS("#error")))
+		if got := eval(`document.getElementById("out").textContent`); got != "" {
+			t.Errorf("#out still shows %q next to the error", got)
+		}
 		if got := eval(`document.querySelector("[role=alert]").id`); got != "error" {
 			t.Errorf("the alert is #%s, want #error", got)
 		}
@@ -364,7 +369,7 @@ func post(t *testing.T, url, key, text string) (apiAnswer, int) {
 }
 
 // browser starts a headless Chromium with its own profile; it ends with
-// the test.
+// the test, which fails if the page threw an exception nothing caught.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
@@ -376,8 +381,28 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()))
-	ctx, cancelC := chromedp.NewContext(actx)
+	var mu sync.Mutex
+	var thrown []string
+	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			thrown = append(thrown, msg)
+			mu.Unlock()
+		}
+	}))
 	t.Cleanup(func() { cancelC(); cancelA() })
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range thrown {
+			t.Errorf("the page threw: %s", e)
+		}
+	})
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		t.Fatalf("starting %s: %v", chromiumPath, err)
 	}
