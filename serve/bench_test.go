@@ -1,4 +1,4 @@
-package serve
+package serve_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s2s-nmt/s2s/corpora"
+	"github.com/s2s-nmt/s2s/serve"
 	"github.com/s2s-nmt/s2s/translate"
 )
 
@@ -26,15 +27,15 @@ import (
 // server's as a share of the offline one (serve/offline), the clients'
 // p50 and p99 latency and the process's peak RSS.
 func BenchmarkServe(b *testing.B) {
-	m := trainNumbers(b, b.TempDir(), false)
+	m := trainNumbers(b, 400, false)
 	var lines []string
 	for _, p := range corpora.NumbersEnRuCorpus(1).Test[:640] {
 		lines = append(lines, p.Src)
 	}
 	threads := runtime.GOMAXPROCS(0)
-	cfg := DefaultConfig()
+	cfg := serve.DefaultConfig()
 	cfg.Batcher.Threads = threads
-	s, err := New(m, cfg)
+	s, err := serve.New(m, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

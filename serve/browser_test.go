@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,10 +19,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/s2s-nmt/s2s/configs"
-	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/serve"
-	"github.com/s2s-nmt/s2s/train"
 	"github.com/s2s-nmt/s2s/translate"
 )
 
@@ -60,7 +56,7 @@ func TestPage(t *testing.T) {
 		t.Skipf("no browser at %s: install it with apt-get install chromium", chromiumPath)
 	}
 	start := time.Now()
-	m := trainNumbers(t)
+	m := trainNumbers(t, browserSteps(), true)
 	t.Logf("trained in %v", time.Since(start).Round(time.Millisecond))
 
 	s, err := serve.New(m, serve.DefaultConfig())
@@ -290,47 +286,6 @@ func requireKey(key string, h http.Handler) http.Handler {
 	})
 }
 
-// trainNumbers trains a small model of the numbers corpus into a
-// temporary run directory and opens it. With S2S_SCREENSHOT set it trains
-// longer, for a screenshot with plausible translations.
-func trainNumbers(t *testing.T) *serve.Model {
-	t.Helper()
-	steps := "300"
-	if os.Getenv("S2S_SCREENSHOT") != "" {
-		steps = "2000"
-	}
-	cfg, err := configs.LoadWithSets("../configs/numbers-en-ru.yaml", []string{
-		"training.max_steps=" + steps, "training.valid_every=" + steps, "training.valid_sentences=50",
-		"training.checkpoint_every=" + steps, "training.learning_rate=0.005", "training.threads=2",
-		"data.max_len=10", "model.encoder.emb=32", "model.encoder.hidden=32",
-		"model.decoder.emb=32", "model.decoder.hidden=64"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
-	run := rundir.ForName(t.TempDir(), cfg.Name)
-	if err := run.Create(); err != nil {
-		t.Fatal(err)
-	}
-	if err := run.WriteConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	data, err := train.Prepare(cfg.Model.Type, cfg.Data, run, log)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, logs.String())
-	}
-	spec := &train.Spec{Model: cfg.Model, Training: cfg.Training, Translate: cfg.Translate}
-	if _, err := train.Run(context.Background(), spec, data, train.Options{Run: run, Log: log, Out: io.Discard, MaxLen: cfg.Data.MaxLen}); err != nil {
-		t.Fatalf("%v\n%s", err, logs.String())
-	}
-	m, err := rundir.Open[float32](run.Dir, configs.Load)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // searchText returns what translate gives for text with the model's
 // translate settings: the text the page must show.
 func searchText(t *testing.T, m *serve.Model, text string) string {
@@ -445,4 +400,13 @@ func screenshot(t *testing.T, ctx context.Context, name string) []byte {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// browserSteps is how long the page's model trains: 300 steps, or 2,000
+// with S2S_SCREENSHOT set, for a screenshot with plausible translations.
+func browserSteps() int {
+	if os.Getenv("S2S_SCREENSHOT") != "" {
+		return 2000
+	}
+	return 300
 }

@@ -1,4 +1,4 @@
-package serve
+package serve_test
 
 import (
 	"context"
@@ -6,23 +6,26 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/configs"
 	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/serve"
 	"github.com/s2s-nmt/s2s/train"
 )
 
-// trainNumbers trains the shipped numbers-en-ru config for 400 steps into
-// a run under dir and opens it: a real model that translates numbers well
-// enough to compare outputs. small shrinks it to embeddings 32, encoder
-// 32 and decoder 64 (a few seconds on 2 cores); otherwise it has the
-// config's own shape.
-func trainNumbers(tb testing.TB, dir string, small bool) *Model {
+// trainNumbers trains the shipped numbers-en-ru config for steps updates
+// into a temporary run and opens it: a real model that translates numbers
+// well enough to compare outputs. small shrinks it to embeddings 32,
+// encoder 32 and decoder 64 (300 steps take about a second on 2 cores);
+// otherwise it has the config's own shape.
+func trainNumbers(tb testing.TB, steps int, small bool) *serve.Model {
 	tb.Helper()
 	cfgPath, _ := filepath.Abs("../configs/numbers-en-ru.yaml")
-	sets := []string{"training.max_steps=400", "training.valid_every=200", "training.checkpoint_every=200",
-		"training.learning_rate=0.005", "training.patience=0"}
+	n := strconv.Itoa(steps)
+	sets := []string{"training.max_steps=" + n, "training.valid_every=" + n, "training.checkpoint_every=" + n,
+		"training.valid_sentences=50", "training.learning_rate=0.005", "training.patience=0"}
 	if small {
 		sets = append(sets, "model.encoder.emb=32", "model.encoder.hidden=32", "model.decoder.emb=32", "model.decoder.hidden=64")
 	}
@@ -31,7 +34,7 @@ func trainNumbers(tb testing.TB, dir string, small bool) *Model {
 		tb.Fatal(err)
 	}
 	cfg.Training.Threads = runtime.GOMAXPROCS(0)
-	run := rundir.ForName(dir, cfg.Name)
+	run := rundir.ForName(tb.TempDir(), cfg.Name)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if err := run.Create(); err != nil {
 		tb.Fatal(err)
