@@ -75,17 +75,29 @@ func TestErrors(t *testing.T) {
 }
 
 // fakeSearcher is a batcher that answers with err, after waiting for its
-// context when block is set.
+// context when block is set; with next, it passes the call on.
 type fakeSearcher struct {
 	err     error
 	block   bool
 	started chan struct{} // receives one value per call
 	ctxErr  chan error    // receives the context's error of a blocked call
+	gate    chan struct{} // when set, each call waits for it to close
+	next    searcher
+	onCall  func()
 }
 
 func (f *fakeSearcher) Translate(ctx context.Context, srcs []translate.Source, opt translate.Options) ([][]translate.Hypothesis, error) {
 	if f.started != nil {
 		f.started <- struct{}{}
+	}
+	if f.onCall != nil {
+		f.onCall()
+	}
+	if f.gate != nil {
+		<-f.gate
+	}
+	if f.next != nil {
+		return f.next.Translate(ctx, srcs, opt)
 	}
 	if f.block {
 		<-ctx.Done()
