@@ -90,10 +90,10 @@ func runServe(ctx context.Context, a serveArgs, out, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", a.addr, err)
 	}
-	fmt.Fprintf(out, "serving %s (%s→%s) at http://%s/\n", m.Dir, m.Config.Data.SrcLang, m.Config.Data.TgtLang, ln.Addr())
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	fmt.Fprintf(out, "serving %s (%s→%s) at http://%s/\n", m.Dir, m.Config.Data.SrcLang, m.Config.Data.TgtLang, ln.Addr())
 	go func() {
 		for range hup {
 			s.Reload(a.model) // logs why a refused model was refused
