@@ -138,7 +138,7 @@ func (s *Server) options(b *backend, j job) (translate.Options, error) {
 	return o, nil
 }
 
-// detok returns the text of h, translated from l.
+// detok returns the text of h, as `s2s translate` writes it.
 func detok(b *backend, h translate.Hypothesis) string {
 	return translate.Detok(b.m.Tgt, h.Tokens)
 }
