@@ -3,6 +3,7 @@ package corpora
 import (
 	"fmt"
 	"hash/maphash"
+	"unicode/utf8"
 )
 
 // Tokenizer is a byte-level BPE tokenizer: Hugging Face's ByteLevel
@@ -136,6 +137,22 @@ func (t *Tokenizer) Decode(ids []int32) (string, error) {
 		}
 	}
 	return string(buf), nil
+}
+
+// Labels returns a readable label for each of ids: the text of its bytes
+// (" cat", "ё"), or, for a piece that holds part of a character, its
+// byte-level string. For showing subwords to people, as in an attention
+// map.
+func (t *Tokenizer) Labels(ids []int32) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if b, err := t.Decode(ids[i : i+1]); err == nil && utf8.ValidString(b) {
+			out[i] = b
+		} else {
+			out[i] = t.vocab[id]
+		}
+	}
+	return out
 }
 
 // Pieces returns the byte-level strings of ids.

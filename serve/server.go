@@ -1,15 +1,19 @@
 package serve
 
 import (
+	"context"
 	"embed"
-	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/s2s-nmt/s2s/configs"
+	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/translate"
 )
@@ -27,12 +31,17 @@ type Config struct {
 	Beam int
 	// Batcher sizes the batcher.
 	Batcher BatcherConfig
-	// CORSOrigins are the origins allowed cross-origin requests.
+	// CORSOrigins are the origins allowed cross-origin requests; none
+	// allows none.
 	CORSOrigins []string
-	// APIKey, when set, is required by the translation routes.
+	// APIKey, when set, is required by the translation routes: as
+	// "Authorization: Bearer KEY", or LibreTranslate's api_key field.
 	APIKey string
-	// Deadline bounds a request's wait for its translation.
+	// Deadline bounds a request's wait for its translation; past it the
+	// answer is 504. Default 60 s.
 	Deadline time.Duration
+	// Log receives one line per request and the reloads; nil discards.
+	Log *slog.Logger
 }
 
 // DefaultConfig returns the defaults: 32 sentences a batch, 5 ms of
@@ -42,36 +51,68 @@ func DefaultConfig() Config {
 		Deadline: 60 * time.Second}
 }
 
-// backend is a loaded model and the batcher that serves it; a reload
-// swaps the whole backend.
-type backend struct {
-	m       *Model
-	batcher *Batcher
+// withDefaults returns c with its zero fields set from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Batcher.Threads < 1 {
+		c.Batcher.Threads = d.Batcher.Threads
+	}
+	if c.Batcher.MaxBatch < 1 {
+		c.Batcher.MaxBatch = d.Batcher.MaxBatch
+	}
+	if c.Batcher.MaxWait <= 0 {
+		c.Batcher.MaxWait = d.Batcher.MaxWait
+	}
+	if c.Batcher.MaxQueue < 1 {
+		c.Batcher.MaxQueue = d.Batcher.MaxQueue
+	}
+	if c.Deadline <= 0 {
+		c.Deadline = d.Deadline
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
 }
 
-// Server serves one model at a time.
+// backend is a loaded model and the batcher that serves it; a reload
+// swaps the whole backend, so a request sees one model throughout.
+type backend struct {
+	m       *Model
+	batcher searcher
+}
+
+// searcher is what the server needs of a Batcher; tests put in ones
+// that fail on purpose.
+type searcher interface {
+	Translate(ctx context.Context, srcs []translate.Source, opt translate.Options) ([][]translate.Hypothesis, error)
+	Close()
+}
+
+// Server serves one model at a time; Reload swaps it for another while
+// requests keep coming.
 type Server struct {
 	cfg     Config
 	met     *Metrics
 	cur     atomic.Pointer[backend]
-	ready   atomic.Bool
+	ready   atomic.Bool // a model is loaded and the server is not draining
 	handler http.Handler
 }
 
-// New returns a server of m with cfg.
+// New returns a server of m, a translation model, with cfg.
 func New(m *Model, cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, met: NewMetrics()}
-	s.cur.Store(&backend{m: m, batcher: NewBatcher(m.Net, cfg.Batcher, s.met)})
+	if m.Net == nil {
+		return nil, fmt.Errorf("%s: %w", m.Dir, m.Want(model.TypeSeq2Seq))
+	}
+	s := &Server{cfg: cfg.withDefaults(), met: NewMetrics()}
+	s.cur.Store(s.newBackend(m))
 	s.ready.Store(true)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.page)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.HandleFunc("GET /v1/info", s.info)
-	mux.HandleFunc("POST /v1/translate", s.translateV1)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.met.Registry, promhttp.HandlerOpts{}))
-	s.handler = mux
+	s.handler = s.routes()
 	return s, nil
+}
+
+func (s *Server) newBackend(m *Model) *backend {
+	return &backend{m: m, batcher: NewBatcher(m.Net, s.cfg.Batcher, s.met)}
 }
 
 // Handler returns the server's routes.
@@ -80,111 +121,65 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *Metrics { return s.met }
 
-func (s *Server) page(w http.ResponseWriter, r *http.Request) {
-	b, _ := page.ReadFile("page/index.html")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(b)
-}
+// Model returns the model being served.
+func (s *Server) Model() *Model { return s.cur.Load().m }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if !s.ready.Load() {
-		writeError(w, http.StatusServiceUnavailable, "not ready: the model is loading or the server is draining")
-		return
+// Reload opens the model directory dir anew (verifying its manifest) and
+// swaps it in: new requests go to it, requests already queued finish on
+// the old model. Any self-consistent translation model is taken,
+// whatever its vocabulary or languages. On error the old model keeps
+// serving and the error says why the new one was refused.
+func (s *Server) Reload(dir string) error {
+	m, err := rundir.Open[float32](dir, configs.Load)
+	if err == nil && m.Net == nil {
+		err = m.Want(model.TypeSeq2Seq)
 	}
-	writeJSON(w, 200, map[string]string{"status": "ready"})
-}
-
-// Info is what GET /v1/info answers.
-type Info struct {
-	Name       string `json:"name"`
-	Source     string `json:"source"`
-	Target     string `json:"target"`
-	ID         string `json:"id"`
-	SrcVocab   int    `json:"src_vocab"`
-	TgtVocab   int    `json:"tgt_vocab"`
-	Parameters int    `json:"parameters"`
-}
-
-func (s *Server) info(w http.ResponseWriter, r *http.Request) {
-	m := s.cur.Load().m
-	writeJSON(w, 200, Info{Name: m.Config.Name, Source: m.Config.Data.SrcLang, Target: m.Config.Data.TgtLang, ID: m.ID,
-		SrcVocab: m.Src.VocabSize(), TgtVocab: m.Tgt.VocabSize(), Parameters: len(m.Params().W)})
-}
-
-// TranslateRequest is the body of POST /v1/translate.
-type TranslateRequest struct {
-	Q          json.RawMessage `json:"q"`
-	Beam       int             `json:"beam,omitempty"`
-	NBest      int             `json:"n_best,omitempty"`
-	Alignments bool            `json:"alignments,omitempty"`
-	Scores     bool            `json:"scores,omitempty"`
-}
-
-// TranslateResponse is its answer: one translation per text.
-type TranslateResponse struct {
-	Translations []string `json:"translations"`
-}
-
-func (s *Server) translateV1(w http.ResponseWriter, r *http.Request) {
-	var req TranslateRequest
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
-		return
-	}
-	var texts []string
-	if err := json.Unmarshal(req.Q, &texts); err != nil {
-		var one string
-		if err := json.Unmarshal(req.Q, &one); err != nil {
-			writeError(w, http.StatusBadRequest, `"q" must be a string or an array of strings`)
-			return
-		}
-		texts = []string{one}
-	}
-	b := s.cur.Load()
-	opt := translate.FromConfig(b.m.Config.Translate)
-	if req.Beam > 0 {
-		opt.Beam = req.Beam
-	}
-	in := translate.Input{Tok: b.m.Src, MaxLen: b.m.Config.Data.MaxLen, Name: "request"}
-	var srcs []translate.Source
-	var lines [][]int // per text, its sources' indices
-	for _, t := range texts {
-		var idx []int
-		for _, l := range strings.Split(t, "\n") {
-			src, _ := in.Source(len(srcs), l)
-			idx = append(idx, len(srcs))
-			srcs = append(srcs, src)
-		}
-		lines = append(lines, idx)
-	}
-	hyps, err := b.batcher.Translate(r.Context(), srcs, opt)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, err.Error())
-		return
+		s.cfg.Log.Error("reload refused; the old model keeps serving", "dir", dir, "err", err)
+		return fmt.Errorf("reload: %w", err)
 	}
-	resp := TranslateResponse{Translations: make([]string, len(texts))}
-	for i, idx := range lines {
-		out := make([]string, len(idx))
-		for j, k := range idx {
-			if len(srcs[k].Tokens) > 0 {
-				out[j] = translate.Detok(b.m.Tgt, hyps[k][0].Tokens)
-			}
-		}
-		resp.Translations[i] = strings.Join(out, "\n")
+	if m.Warning != "" {
+		s.cfg.Log.Warn(m.Warning, "dir", dir)
 	}
-	writeJSON(w, 200, resp)
+	old := s.cur.Swap(s.newBackend(m))
+	go old.batcher.Close()
+	s.cfg.Log.Info("reloaded", "dir", m.Dir, "id", m.ID, "was", old.m.ID)
+	return nil
 }
 
-// writeJSON writes v as the JSON answer with status code.
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
+// Drain marks the server not ready (GET /readyz answers 503) so that a
+// load balancer stops sending it requests; requests keep being answered.
+func (s *Server) Drain() { s.ready.Store(false) }
+
+// Close stops the batcher after letting its queued sentences finish.
+// Requests after Close are answered 503.
+func (s *Server) Close() {
+	s.Drain()
+	s.cur.Load().batcher.Close()
 }
 
-// writeError writes the error answer {"error": msg}.
-func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, map[string]string{"error": msg})
+// Serve answers requests on ln until ctx ends, then drains: it stops
+// accepting, marks itself not ready, waits up to grace for the requests
+// in flight to be answered, and closes the batcher. It returns nil after
+// a drain that answered every request in flight.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Drain()
+	s.cfg.Log.Info("draining", "grace", grace)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := hs.Shutdown(shutdown)
+	s.Close()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("drain: %w", err)
+	}
+	return nil
 }

@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,6 +26,8 @@ type serveArgs struct {
 	maxBatch    int
 	maxWait     time.Duration
 	maxQueue    int
+	corsOrigins cli.StringSlice
+	apiKeyFile  string
 }
 
 func newServeCommand() *cli.Command {
@@ -34,7 +36,9 @@ func newServeCommand() *cli.Command {
 		Name:  "serve",
 		Usage: "serve a model over HTTP: a JSON API, a LibreTranslate-compatible API and a page",
 		Description: "Translates the sentences of all concurrent requests in shared batches. Defaults come from the\n" +
-			"model config's translate section. It binds to localhost unless --addr says otherwise.",
+			"model config's translate section. It binds to localhost unless --addr says otherwise.\n" +
+			"SIGHUP reloads the model directory (a damaged one is refused and the old model keeps serving);\n" +
+			"SIGINT or SIGTERM stops accepting, answers the requests in flight (up to 30 s) and exits 0.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)", Destination: &a.model},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "`HOST:PORT` to listen on", Destination: &a.addr},
@@ -43,6 +47,8 @@ func newServeCommand() *cli.Command {
 			&cli.IntFlag{Name: "max-batch", Value: 32, Usage: "most sentences in one batch", Destination: &a.maxBatch},
 			&cli.DurationFlag{Name: "max-wait", Value: 5 * time.Millisecond, Usage: "longest a partial batch waits for more sentences", Destination: &a.maxWait},
 			&cli.IntFlag{Name: "max-queue", Value: 4096, Usage: "most sentences waiting; more gets 503", Destination: &a.maxQueue},
+			&cli.StringSliceFlag{Name: "cors-origin", Usage: "allow cross-origin requests from `ORIGIN` (repeatable; * allows any)", Destination: &a.corsOrigins},
+			&cli.StringFlag{Name: "api-key-file", Usage: "require the key in `FILE` on the translation routes", Destination: &a.apiKeyFile},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -51,6 +57,9 @@ func newServeCommand() *cli.Command {
 			if a.threads < 0 || a.maxBatch < 1 || a.maxQueue < 1 || a.maxWait < 0 || a.beam < 0 {
 				return usagef("serve: --max-batch and --max-queue must be ≥ 1; --threads, --beam and --max-wait ≥ 0")
 			}
+			if a.beam > serve.MaxBeam {
+				return usagef("serve: --beam %d is more than %d", a.beam, serve.MaxBeam)
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runServe(ctx, a, c.App.Writer, c.App.ErrWriter)
@@ -58,19 +67,21 @@ func newServeCommand() *cli.Command {
 	}
 }
 
-// runServe opens the model and serves it until ctx ends.
+// drainGrace is how long a stopping server waits for the requests in
+// flight.
+const drainGrace = 30 * time.Second
+
+// runServe opens the model and serves it until ctx ends; SIGHUP reloads
+// the model directory.
 func runServe(ctx context.Context, a serveArgs, out, logw io.Writer) error {
+	cfg, err := a.config(logw)
+	if err != nil {
+		return err
+	}
 	m, err := openModel(a.model, model.TypeSeq2Seq, logw)
 	if err != nil {
 		return err
 	}
-	cfg := serve.DefaultConfig()
-	cfg.Beam = a.beam
-	cfg.Batcher.Threads = a.threads
-	if cfg.Batcher.Threads == 0 {
-		cfg.Batcher.Threads = runtime.GOMAXPROCS(0)
-	}
-	cfg.Batcher.MaxBatch, cfg.Batcher.MaxWait, cfg.Batcher.MaxQueue = a.maxBatch, a.maxWait, a.maxQueue
 	s, err := serve.New(m, cfg)
 	if err != nil {
 		return err
@@ -79,19 +90,38 @@ func runServe(ctx context.Context, a serveArgs, out, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", a.addr, err)
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	fmt.Fprintf(out, "serving %s (%s→%s) at http://%s/\n", m.Dir, m.Config.Data.SrcLang, m.Config.Data.TgtLang, ln.Addr())
-	hs := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	go func() {
+		for range hup {
+			s.Reload(a.model) // logs why a refused model was refused
+		}
+	}()
+	return s.Serve(ctx, ln, drainGrace)
+}
+
+// config returns the server's config from the flags.
+func (a serveArgs) config(logw io.Writer) (serve.Config, error) {
+	cfg := serve.DefaultConfig()
+	cfg.Beam = a.beam
+	cfg.Batcher.Threads = a.threads
+	if cfg.Batcher.Threads == 0 {
+		cfg.Batcher.Threads = runtime.GOMAXPROCS(0)
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	cfg.Batcher.MaxBatch, cfg.Batcher.MaxWait, cfg.Batcher.MaxQueue = a.maxBatch, a.maxWait, a.maxQueue
+	cfg.CORSOrigins = a.corsOrigins.Value()
+	cfg.Log = slog.New(slog.NewTextHandler(logw, nil))
+	if a.apiKeyFile != "" {
+		b, err := os.ReadFile(a.apiKeyFile)
+		if err != nil {
+			return cfg, fmt.Errorf("--api-key-file: %w", err)
+		}
+		cfg.APIKey = strings.TrimSpace(string(b))
+		if cfg.APIKey == "" {
+			return cfg, fmt.Errorf("--api-key-file %s is empty: write the key in it", a.apiKeyFile)
+		}
 	}
-	return nil
+	return cfg, nil
 }
