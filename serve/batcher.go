@@ -117,8 +117,12 @@ type item struct {
 }
 
 // NewBatcher returns a batcher over m with its workers started; met
-// receives its queue, batch and sentence metrics. Close stops it.
+// receives its queue, batch and sentence metrics (nil: metrics of its
+// own). Close stops it.
 func NewBatcher(m *model.Seq2Seq[float32], cfg BatcherConfig, met *Metrics) *Batcher {
+	if met == nil {
+		met = NewMetrics()
+	}
 	if cfg.Threads < 1 {
 		cfg.Threads = 1
 	}
@@ -202,7 +206,7 @@ func (b *Batcher) admit(r *request, opt translate.Options) error {
 	g := b.group(opt)
 	g.reqs = append(g.reqs, r)
 	g.n += r.left
-	b.setQueued(b.queued + r.left)
+	b.addQueued(r.left)
 	b.wake()
 	return nil
 }
@@ -247,7 +251,7 @@ func (b *Batcher) end(r *request, err error) {
 				break
 			}
 		}
-		b.setQueued(b.queued - pending)
+		b.addQueued(-pending)
 		b.prune()
 		b.wake() // Close may be waiting for an empty queue
 	}
@@ -269,10 +273,11 @@ func (b *Batcher) prune() {
 	b.groups = slices.DeleteFunc(b.groups, func(g *group) bool { return g.n == 0 })
 }
 
-// setQueued sets the number of queued sentences and its gauge.
-func (b *Batcher) setQueued(n int) {
-	b.queued = n
-	b.met.QueueDepth.Set(float64(n))
+// addQueued adds n to the number of queued sentences and to its gauge,
+// which the batcher of a reload shares with the one that drains.
+func (b *Batcher) addQueued(n int) {
+	b.queued += n
+	b.met.QueueDepth.Add(float64(n))
 }
 
 // wake tells an idle worker, if any, to look at the queue again.
@@ -404,23 +409,23 @@ func (w *worker) fill(g *group) {
 		}
 	}
 	g.n -= n
-	b.setQueued(b.queued - n)
+	b.addQueued(-n)
 	b.prune()
 }
 
 // search translates w.srcs with opt's searcher. A panic fails the batch
 // with ErrSearch and drops the searcher, whose state it may have broken.
 func (w *worker) search(opt translate.Options) (hyps [][]translate.Hypothesis, err error) {
-	s, err := w.searcher(opt)
-	if err != nil {
-		return nil, err
-	}
+	var s *translate.Searcher[float32]
 	defer func() {
 		if p := recover(); p != nil {
-			w.searchers = w.searchers[1:]
+			w.searchers = slices.DeleteFunc(w.searchers, func(x *translate.Searcher[float32]) bool { return x == s })
 			hyps, err = nil, fmt.Errorf("%w: %v", ErrSearch, p)
 		}
 	}()
+	if s, err = w.searcher(opt); err != nil {
+		return nil, err
+	}
 	if w.b.hook != nil {
 		w.b.hook(w.srcs)
 	}

@@ -248,6 +248,8 @@ func TestBatcherRoundRobin(t *testing.T) {
 	var mu sync.Mutex
 	var order [][]int // the lines of each batch
 	first, release := make(chan struct{}), make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce() // before Close, should the test fail early
 	b.hook = func(srcs []translate.Source) {
 		mu.Lock()
 		lines := make([]int, len(srcs))
@@ -255,8 +257,9 @@ func TestBatcherRoundRobin(t *testing.T) {
 			lines[i] = s.Line
 		}
 		order = append(order, lines)
+		n := len(order)
 		mu.Unlock()
-		if len(order) == 1 {
+		if n == 1 {
 			close(first)
 			<-release // the small request is admitted meanwhile
 		}
@@ -281,7 +284,7 @@ func TestBatcherRoundRobin(t *testing.T) {
 		smallDone <- err
 	}()
 	waitQueued(t, met, 496+1)
-	close(release)
+	releaseOnce()
 	select {
 	case err := <-smallDone:
 		if err != nil {
@@ -418,7 +421,7 @@ func TestBatcherCloseDrains(t *testing.T) {
 	}
 	b.Close()
 	if n := value(t, met.Sentences); n != float64(queued) {
-		t.Errorf("%g sentences searched when Close returned, want %d", n, queued)
+		t.Fatalf("%g sentences searched when Close returned, want %d", n, queued)
 	}
 	wg.Wait()
 	src := []translate.Source{{Tokens: []int32{5}}}
@@ -463,5 +466,65 @@ func TestBatcherPanic(t *testing.T) {
 	wg.Wait()
 	if n := value(t, met.Sentences); n != 2 {
 		t.Errorf("%g sentences searched, want the 2 after the panic", n)
+	}
+}
+
+// TestWorkerSearchers: a worker makes one searcher per option set and
+// reuses it; past maxSearchers sets it drops the least recently used.
+func TestWorkerSearchers(t *testing.T) {
+	b := NewBatcher(tinyModel(t), BatcherConfig{}, nil)
+	defer b.Close()
+	w := &worker{b: b}
+	get := func(opt translate.Options) *translate.Searcher[float32] {
+		s, err := w.searcher(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := get(beam(1, 1, false))
+	for k := 2; k <= maxSearchers; k++ {
+		get(beam(k, 1, false))
+	}
+	if get(beam(1, 1, false)) != first || len(w.searchers) != maxSearchers {
+		t.Fatalf("%d searchers; the first options' searcher was remade", len(w.searchers))
+	}
+	get(beam(maxSearchers+1, 1, false)) // drops beam 2's, the least recently used
+	if len(w.searchers) != maxSearchers || get(beam(1, 1, false)) != first {
+		t.Fatalf("%d searchers after one more option set, want %d, beam 1's kept", len(w.searchers), maxSearchers)
+	}
+	for _, s := range w.searchers {
+		if s.Options().Beam == 2 {
+			t.Fatal("beam 2's searcher, the least recently used, was kept")
+		}
+	}
+}
+
+// TestBatcherReloadGauge: the batcher of a reload and the one draining
+// share the metrics; QueueDepth counts the sentences of both.
+func TestBatcherReloadGauge(t *testing.T) {
+	m := tinyModel(t)
+	met := NewMetrics()
+	cfg := BatcherConfig{MaxBatch: 100, MaxWait: time.Hour}
+	old, cur := NewBatcher(m, cfg, met), NewBatcher(m, cfg, met)
+	var wg sync.WaitGroup
+	for k, b := range []*Batcher{old, cur} {
+		wg.Go(func() {
+			srcs := make([]translate.Source, 2+k)
+			for i := range srcs {
+				srcs[i].Tokens = []int32{5, int32(6 + i)}
+			}
+			if _, err := b.Translate(context.Background(), srcs, beam(1, 1, false)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	waitQueued(t, met, 5)
+	old.Close()
+	waitQueued(t, met, 3)
+	cur.Close()
+	wg.Wait()
+	if n := value(t, met.QueueDepth); n != 0 {
+		t.Errorf("queue depth %g after both closed, want 0", n)
 	}
 }
