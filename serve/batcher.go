@@ -65,10 +65,11 @@ const maxSearchers = 8
 //
 // A group is ready when it holds MaxBatch sentences, when its oldest
 // sentence (that of its earliest request) has waited MaxWait, or once
-// Close is called. A free worker takes a batch from the ready group whose
-// oldest sentence is the oldest; when none is ready it sleeps until the
-// earliest group is due or the queue changes. A worker keeps one
-// translate.Searcher per option set and reuses it from batch to batch.
+// Close is called. A free worker takes a batch from the group with the
+// oldest sentence when it is due, else from a full group; when none is
+// ready it sleeps until the oldest sentence is due or the queue changes.
+// A worker keeps one translate.Searcher per option set (the last
+// maxSearchers used) and reuses it from batch to batch.
 //
 // A search that panics fails the requests in its batch with ErrSearch,
 // and its worker drops that searcher and keeps serving.
@@ -144,7 +145,7 @@ func NewBatcher(m *model.Seq2Seq[float32], cfg BatcherConfig, met *Metrics) *Bat
 // Translate searches srcs with opt and returns each source's hypotheses,
 // best first, in the order of srcs: those of translate's Search. The
 // request is admitted whole or refused (ErrQueueFull, ErrClosed, or opt's
-// errors). When ctx ends first, its sentences not yet in a running batch
+// errors); it fails with ErrSearch when a search of its panics. When ctx ends first, its sentences not yet in a running batch
 // are dropped, not translated, and ctx's error is returned.
 func (b *Batcher) Translate(ctx context.Context, srcs []translate.Source, opt translate.Options) ([][]translate.Hypothesis, error) {
 	if err := opt.Validate(); err != nil {
