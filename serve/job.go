@@ -105,6 +105,8 @@ func (s *Server) translateError(err error) error {
 			"the server is busy: its queue holds %d sentences (--max-queue); retry after Retry-After seconds", s.cfg.Batcher.MaxQueue)
 	case errors.Is(err, ErrClosed):
 		return errorf(http.StatusServiceUnavailable, "the server is shutting down: retry on another instance")
+	case errors.Is(err, ErrSearch):
+		return errorf(http.StatusInternalServerError, "the search failed on the server (%v): the other requests are unaffected; report the text that caused it", err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return errorf(http.StatusGatewayTimeout,
 			"the translation did not finish within the %v deadline: send fewer or shorter texts, or retry later", s.cfg.Deadline)
