@@ -229,7 +229,11 @@ func TestTranslateJob(t *testing.T) {
 }
 
 func TestMergeJob(t *testing.T) {
-	tj := load(t, "k8s/translate-job.yaml").jobs[0]
+	tjs := load(t, "k8s/translate-job.yaml").jobs
+	if len(tjs) != 1 {
+		t.Fatalf("translate-job.yaml: %d Jobs, want 1", len(tjs))
+	}
+	tj := tjs[0]
 	o := load(t, "k8s/merge-job.yaml")
 	if len(o.jobs) != 1 || len(o.deployments)+len(o.services)+len(o.hpas) > 0 {
 		t.Fatalf("merge-job.yaml: want one Job only")
