@@ -250,3 +250,53 @@ func TestShardExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestShardFewLines: files with no lines or fewer lines than shards, run
+// with --shard auto/4, merge to what one translate gives.
+func TestShardFewLines(t *testing.T) {
+	tinyRun(t, 40)
+	for _, text := range []string{"", "the cat\n", "one two\r\nthree"} {
+		os.RemoveAll("out")
+		os.WriteFile("in.txt", []byte(text), 0o644)
+		want, _, err := runApp(t, nil, "translate", "-i", "in.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 4 {
+			t.Setenv("JOB_COMPLETION_INDEX", fmt.Sprint(i))
+			if _, _, err := runApp(t, nil, "translate", "-i", "in.txt", "--shard", "auto/4", "-o", "out"); err != nil {
+				t.Fatalf("%q shard %d: %v", text, i, err)
+			}
+		}
+		if _, _, err := runApp(t, nil, "merge", "out", "-o", "merged.txt"); err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if got := mustRead(t, "merged.txt"); got != want {
+			t.Errorf("%q: merged %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestShardPublishLoser: a worker that finds the shard's output already
+// published (by a worker that has not written the manifest yet) checks
+// it against its own translation: equal, it writes the manifest and
+// succeeds; different, it fails.
+func TestShardPublishLoser(t *testing.T) {
+	tinyRun(t, 40)
+	shardInput(t, 10)
+	if _, err := translateShard(t, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	man, part := filepath.Join("out", shard.ManifestName(0, 2)), filepath.Join("out", shard.Name(0, 2))
+	os.Remove(man)
+	stderr, err := translateShard(t, 0, 2)
+	if err != nil || !strings.Contains(stderr, "published it first") {
+		t.Fatalf("equal output: %v, %q", err, stderr)
+	}
+	readManifest(t, 0, 2)
+	os.Remove(man)
+	os.WriteFile(part, []byte("other\n"), 0o644)
+	if _, err := translateShard(t, 0, 2); err == nil || !strings.Contains(err.Error(), "differs") {
+		t.Fatalf("different output: %v", err)
+	}
+}
