@@ -17,6 +17,10 @@ type Input struct {
 	MaxLen int
 	// Name names the input in warnings ("standard input", a file name).
 	Name string
+	// First is the line number Stream gives the first line it reads
+	// (0-based): a part of a file read on its own, such as a shard resumed
+	// from a commit, keeps the numbers of the whole part.
+	First int
 }
 
 // Source returns the source of line n (0-based; the text without its

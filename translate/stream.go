@@ -131,7 +131,7 @@ func (s *Stream[F]) batch(lines <-chan string, jobs chan<- *job, done <-chan str
 	}
 	timer := time.NewTimer(wait)
 	timer.Stop()
-	cur, n, seq := &job{}, 0, 0
+	cur, n, seq := &job{}, s.Input.First, 0
 	send := func() bool {
 		timer.Stop()
 		if len(cur.srcs) == 0 {

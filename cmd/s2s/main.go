@@ -26,7 +26,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // lists them. main and the tests build it here.
 func newApp() *cli.App {
 	commands := []*cli.Command{
-		newAttentionCommand(), newAverageCommand(), newBenchCommand(), newEvalCommand(),
+		newAttentionCommand(), newAverageCommand(), newBenchCommand(), newEvalCommand(), newMergeCommand(),
 		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newSampleCommand(), newServeCommand(),
 		newTokenizeCommand(), newTrainCommand(), newTranslateCommand(), newVersionCommand(),
 	}
@@ -54,16 +54,29 @@ func execute(app *cli.App, args []string) error {
 }
 
 // run executes the application and maps errors to exit codes: 0 ok,
-// 2 usage, 1 anything else. Errors are printed once, here.
+// 2 usage, 3 input that can never succeed (do not retry), 1 anything
+// else. Errors are printed once, here.
 func run(args []string) int {
 	err := execute(newApp(), args)
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintln(os.Stderr, "s2s:", err)
+	return exitCode(err)
+}
+
+// exitCode maps an error to the exit code: 0 for nil, 2 for a usage
+// error, 3 for input that can never succeed, 1 for anything else.
+func exitCode(err error) int {
 	var u usageError
-	if errors.As(err, &u) {
+	var in inputError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
 		return 2
+	case errors.As(err, &in):
+		return 3
 	}
 	return 1
 }

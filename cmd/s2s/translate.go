@@ -14,6 +14,7 @@ import (
 	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
+	"github.com/s2s-nmt/s2s/shard"
 	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
 )
@@ -33,6 +34,8 @@ type translateArgs struct {
 	seed                     uint64
 	alignments               string
 	scores                   bool
+	shard                    string // "I/N" or "auto/N"; "" translates the whole input
+	commitEvery              int
 }
 
 func newTranslateCommand() *cli.Command {
@@ -43,7 +46,11 @@ func newTranslateCommand() *cli.Command {
 		Description: "Reads standard input (or -i FILE) and writes exactly one line per input line (N with --nbest N),\n" +
 			"in order, as the input arrives. Defaults for --beam, --alpha and --max-len-ratio come from\n" +
 			"the model config's translate section. --model takes a run directory, a checkpoint inside\n" +
-			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest.",
+			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest.\n" +
+			"With --shard I/N it translates the I-th of N byte ranges of -i FILE, aligned to lines, into\n" +
+			"-o DIR/part-IIIII-of-NNNNN.txt with a manifest part-IIIII-of-NNNNN.json; a rerun resumes from\n" +
+			"its last commit, and s2s merge DIR -o FILE joins the shards. Exit code 3: the input can never\n" +
+			"succeed (missing, unreadable, gzip); do not retry.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)", Destination: &a.model},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "input `FILE` (default standard input)", Destination: &a.input},
@@ -61,6 +68,8 @@ func newTranslateCommand() *cli.Command {
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))", Destination: &a.seed},
 			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)", Destination: &a.alignments},
 			&cli.BoolFlag{Name: "scores", Usage: "append the log-probability and normalised score to each line", Destination: &a.scores},
+			&cli.StringFlag{Name: "shard", Usage: "translate shard `I/N` of -i FILE into the directory -o DIR (auto/N: I from JOB_COMPLETION_INDEX)", Destination: &a.shard},
+			&cli.IntFlag{Name: "commit-every", Value: defaultCommitEvery, Usage: "with --shard, commit progress every `N` lines", Destination: &a.commitEvery},
 		},
 		Action: func(c *cli.Context) error {
 			if err := a.check(c); err != nil {
@@ -93,6 +102,16 @@ func (a *translateArgs) check(c *cli.Context) error {
 		return usagef("translate: --beam, --nbest and --batch-size must be ≥ 1; --threads and --top-k ≥ 0")
 	case !translate.Alignment(a.alignments).Valid():
 		return usagef("translate: --alignments %q is not one of hard, soft", a.alignments)
+	case a.shard == "" && c.IsSet("commit-every"):
+		return usagef("translate: --commit-every goes with --shard")
+	case a.shard == "":
+		return nil
+	case a.sample:
+		return usagef("translate: --sample cannot be used with --shard: sampling seeds follow global line numbers, which a shard does not know")
+	case a.input == "" || a.input == "-" || a.output == "" || a.output == "-":
+		return usagef("translate: --shard needs an input file -i FILE and an output directory -o DIR")
+	case a.commitEvery < 1:
+		return usagef("translate: --commit-every must be ≥ 1")
 	}
 	return nil
 }
@@ -135,6 +154,23 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 	if a.threads > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
 	}
+	var sh *shardWorker
+	if a.shard != "" {
+		i, n, err := shard.Parse(a.shard, os.Getenv("JOB_COMPLETION_INDEX"))
+		if err != nil {
+			return usageError{fmt.Errorf("translate: %w", err)}
+		}
+		f, input, err := openShardInput(a.input)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rng, err := shard.Bounds(f, input.Size, i, n)
+		if err != nil {
+			return inputError{fmt.Errorf("%s: %w", a.input, err)}
+		}
+		sh = &shardWorker{job: shard.Job{Input: input}, rng: rng, in: f, dir: a.output, every: a.commitEvery, log: stderr}
+	}
 	m, err := openModel(a.model, model.TypeSeq2Seq, stderr)
 	if err != nil {
 		return err
@@ -145,11 +181,16 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 	}
 	s := newStream(m, opt, a.batchSize, stderr)
 	s.Format.NBest, s.Format.Align, s.Format.Scores = a.nbest > 0, translate.Alignment(a.alignments), a.scores
+	if sh != nil {
+		sh.job.Model, sh.job.Settings, sh.stream = m.ID, shardSettings(a, opt), s
+		s.Input.Name = fmt.Sprintf("%s (shard %d/%d)", a.input, sh.rng.Index, sh.rng.Count)
+		return sh.run()
+	}
 	in, name := stdin, "standard input"
 	if a.input != "" && a.input != "-" {
 		f, err := os.Open(a.input)
 		if err != nil {
-			return err
+			return inputError{err}
 		}
 		defer f.Close()
 		in, name = f, a.input
