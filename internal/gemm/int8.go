@@ -158,11 +158,13 @@ func growT[T any](s []T, n int) []T {
 // scale s = max|a| / 63 (u = 64 and s = 0 when s would be 0). u must be
 // at least len(a) long.
 func QuantizeRow(u []uint8, a []float32) (s float32) {
-	var mx float32
+	// The largest magnitude by its bits: for non-NaN floats the order of
+	// the bits of |x| as integers is the order of |x|.
+	var mb uint32
 	for _, x := range a {
-		mx = max(mx, abs32(x))
+		mb = max(mb, math.Float32bits(x)&^(1<<31))
 	}
-	s = mx / 63
+	s = math.Float32frombits(mb) / 63
 	u = u[:len(a)]
 	if s == 0 {
 		for i := range u {
@@ -171,10 +173,24 @@ func QuantizeRow(u []uint8, a []float32) (s float32) {
 		return 0
 	}
 	for i, x := range a {
-		u[i] = uint8(quantize(x, s, 63) + int8Zero)
+		// x/s clamped to [-63, 63], then rounded half to even: adding
+		// and subtracting 1.5·2²³ leaves float32 no fraction bits, and
+		// the float32 addition rounds half to even.
+		q := x / s
+		if q > 63 {
+			q = 63
+		} else if q < -63 {
+			q = -63
+		}
+		q = float32(q+roundMagic) - roundMagic
+		u[i] = uint8(int32(q) + int8Zero)
 	}
 	return s
 }
+
+// roundMagic is 1.5·2²³: for |x| < 2²², float32(x+roundMagic) − roundMagic
+// is x rounded half to even.
+const roundMagic float32 = 1 << 23 * 1.5
 
 // int8Scratch is Mul's working memory: the quantized rows of A and their
 // scales, and one edge tile.
