@@ -17,7 +17,8 @@ import (
 // of A is quantized on every Mul with sa[i] = max_k |a[i,k]| / 63 and
 // u[i,k] = clamp(roundHalfEven(a[i,k] / sa[i]), -63, 63) + 64, seven
 // unsigned bits in [1, 127] around the zero-point 64. Every division is
-// float32, every rounding half to even (math.RoundToEven), on every path.
+// float32, every rounding half to even (as math.RoundToEven), on every
+// path.
 // A row or column whose scale is 0 (all zeros, or a maximum so small that
 // max/63 or max/127 underflows to 0) quantizes to q = 0 and u = 64.
 //
