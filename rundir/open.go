@@ -80,6 +80,10 @@ func Verify(dir string) (Verified, error) {
 func verify(dir string) (Verified, error) {
 	v := Verified{Dir: dir, Run: RunOf(dir)}
 	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return v, fmt.Errorf("model directory %s: no such file or directory; name a run (runs/NAME), a checkpoint "+
+			"(runs/NAME/checkpoints/step-N) or an averaged model: %w", dir, fs.ErrNotExist)
+	}
 	if err != nil {
 		return v, fmt.Errorf("model directory: %w", err)
 	}
