@@ -38,10 +38,12 @@ type Schedule string
 const (
 	Constant Schedule = "constant" // the rate stays at learning_rate
 	Plateau  Schedule = "plateau"  // multiplied by decay_factor after decay_patience validations without improvement
+	Cosine   Schedule = "cosine"   // a half cosine from learning_rate down to min_lr at max_steps
+	Linear   Schedule = "linear"   // a straight line from learning_rate down to min_lr at max_steps
 )
 
 // Valid reports whether s is a known schedule.
-func (s Schedule) Valid() bool { return s == Constant || s == Plateau }
+func (s Schedule) Valid() bool { return s == Constant || s == Plateau || s == Cosine || s == Linear }
 
 // Metric names what validation ranks checkpoints and plateaus by.
 type Metric string
@@ -93,7 +95,9 @@ type Config struct {
 	Eps   float64 `yaml:"eps"`
 	// WeightDecay is L2 weight decay added to the gradient. Default 0.
 	WeightDecay float64 `yaml:"weight_decay"`
-	// Schedule is constant or plateau. Default constant.
+	// Schedule is constant, plateau, cosine or linear; cosine and linear
+	// decay the rate after warmup to min_lr at max_steps, which they need.
+	// Default constant.
 	Schedule Schedule `yaml:"schedule"`
 	// WarmupSteps raises the rate linearly from 0 over this many steps. Default 0.
 	WarmupSteps int `yaml:"warmup_steps"`
@@ -141,6 +145,11 @@ type Config struct {
 	// Patience stops training after this many validations without
 	// improvement; 0 = never. Default 0.
 	Patience int `yaml:"patience"`
+	// AverageLast, when training ends, averages the newest AverageLast
+	// checkpoints (the last one included), validates the mean, and
+	// publishes it as the run's model when it beats the best validation;
+	// ≤ keep_last; 0 = off. Default 0.
+	AverageLast int `yaml:"average_last"`
 }
 
 // Defaults returns the default training section.
@@ -199,7 +208,7 @@ func (c *Config) Validate() error {
 	for _, kv := range []struct {
 		k string
 		v int
-	}{{"warmup_steps", c.WarmupSteps}, {"max_steps", c.MaxSteps}, {"epochs", c.Epochs}, {"valid_sentences", c.ValidSentences}, {"patience", c.Patience}} {
+	}{{"warmup_steps", c.WarmupSteps}, {"max_steps", c.MaxSteps}, {"epochs", c.Epochs}, {"valid_sentences", c.ValidSentences}, {"patience", c.Patience}, {"average_last", c.AverageLast}} {
 		nonneg(kv.k, kv.v)
 	}
 	if !c.BatchType.Valid() {
@@ -209,7 +218,13 @@ func (c *Config) Validate() error {
 		bad("optimizer", "%q is not one of adam, sgd", c.Optimizer)
 	}
 	if !c.Schedule.Valid() {
-		bad("schedule", "%q is not one of constant, plateau", c.Schedule)
+		bad("schedule", "%q is not one of constant, plateau, cosine, linear", c.Schedule)
+	}
+	if (c.Schedule == Cosine || c.Schedule == Linear) && c.MaxSteps <= c.WarmupSteps {
+		bad("schedule", "%s decays to min_lr at max_steps: set training.max_steps above warmup_steps (%d), got %d", c.Schedule, c.WarmupSteps, c.MaxSteps)
+	}
+	if c.AverageLast > c.KeepLast {
+		bad("average_last", "averages kept checkpoints: must be ≤ keep_last (%d), got %d", c.KeepLast, c.AverageLast)
 	}
 	if !c.ValidMetric.Valid() {
 		bad("valid_metric", "%q is not one of bleu, loss", c.ValidMetric)

@@ -13,7 +13,7 @@ import (
 // are omitted by the event kinds that do not use them; a non-finite number
 // is written as null.
 type Event struct {
-	Event    string  // "train", "valid" or "end"
+	Event    string  // "train", "valid", "average" or "end"
 	Step     int     // update number, 1-based
 	Epoch    int     // pass over the training data, 1-based
 	Loss     float64 // per target token
@@ -36,8 +36,9 @@ func num(b *bytes.Buffer, key string, v float64) {
 }
 
 // MarshalJSON writes event and step, then the fixed keys of e's kind:
-// epoch loss lr grad_norm tok_per_s (train), loss ppl bleu (valid),
-// epoch loss bleu (end); bleu only when computed.
+// epoch loss lr grad_norm tok_per_s (train), loss ppl bleu (valid and
+// average: the mean of the last checkpoints), epoch loss bleu (end); bleu
+// only when computed.
 func (e Event) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	ev, _ := json.Marshal(e.Event)
@@ -49,7 +50,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		num(&b, "lr", e.LR)
 		num(&b, "grad_norm", e.GradNorm)
 		num(&b, "tok_per_s", e.TokPerS)
-	case "valid":
+	case "valid", "average":
 		num(&b, "loss", e.Loss)
 		num(&b, "ppl", e.PPL)
 		if e.HasBLEU {

@@ -3,12 +3,21 @@ package train
 import "math"
 
 // lrAt returns the learning rate for an update at step (1-based) given the
-// current plateau-decayed base rate: a linear warmup, then base.
+// current plateau-decayed base rate: a linear warmup, then base, or, for
+// the cosine and linear schedules, base decayed to min_lr at max_steps.
 func lrAt(c Config, step int, base float64) float64 {
 	if c.WarmupSteps > 0 && step <= c.WarmupSteps {
 		return base * float64(step) / float64(c.WarmupSteps)
 	}
-	return base
+	if c.Schedule != Cosine && c.Schedule != Linear {
+		return base
+	}
+	// f runs from 0 after warmup to 1 at the last step.
+	f := math.Min(1, float64(step-c.WarmupSteps)/float64(max(c.MaxSteps-c.WarmupSteps, 1)))
+	if c.Schedule == Cosine {
+		return c.MinLR + (base-c.MinLR)*0.5*(1+math.Cos(math.Pi*f))
+	}
+	return base - (base-c.MinLR)*f
 }
 
 // teacherForcing returns the teacher-forcing ratio for an update at step.

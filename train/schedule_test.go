@@ -77,3 +77,35 @@ func TestConfigValidation(t *testing.T) {
 		t.Errorf("defaults do not validate: %v", err)
 	}
 }
+
+func TestLearningRateDecays(t *testing.T) {
+	c := Defaults()
+	c.WarmupSteps, c.MaxSteps, c.MinLR = 10, 110, 1e-5
+	for _, tc := range []struct {
+		sched Schedule
+		step  int
+		want  float64
+	}{
+		{Cosine, 5, 0.5e-3}, {Cosine, 10, 1e-3}, {Cosine, 60, 1e-5 + (1e-3-1e-5)*0.5},
+		// a quarter of the way: (1+cos(π/4))/2 = 0.853553…
+		{Cosine, 35, 1e-5 + (1e-3-1e-5)*(1+math.Sqrt2/2)/2}, {Cosine, 110, 1e-5}, {Cosine, 200, 1e-5},
+		{Linear, 10, 1e-3}, {Linear, 35, 1e-3 - (1e-3-1e-5)*0.25}, {Linear, 110, 1e-5}, {Linear, 500, 1e-5},
+		{Constant, 110, 1e-3},
+	} {
+		c.Schedule = tc.sched
+		if got := lrAt(c, tc.step, 1e-3); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("%s at step %d: lr %g, want %g", tc.sched, tc.step, got, tc.want)
+		}
+	}
+}
+
+func TestDecayNeedsMaxSteps(t *testing.T) {
+	c := Defaults()
+	c.Schedule, c.WarmupSteps, c.AverageLast = Cosine, 100, 5
+	err := c.Validate()
+	for _, want := range []string{"schedule: cosine decays to min_lr at max_steps", "average_last: averages kept checkpoints: must be ≤ keep_last (3), got 5"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to contain %q", err, want)
+		}
+	}
+}

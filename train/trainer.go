@@ -60,6 +60,13 @@ type Summary struct {
 	Interrupted bool
 	StopReason  string
 	Checkpoint  string
+	// Averaged is the number of checkpoints training.average_last
+	// averaged (0 when it did not run); AvgLoss and AvgBLEU are the
+	// mean's validation, AvgBetter whether it beat the best and became
+	// the run's model.
+	Averaged         int
+	AvgLoss, AvgBLEU float64
+	AvgBetter        bool
 }
 
 // Trainer holds a run in progress.
@@ -153,6 +160,11 @@ func (t *Trainer) finish() (*Summary, error) {
 	}
 	if t.cfg.Training.ValidMetric == Loss && st.Plateau.HasBest {
 		s.BestLoss, s.HasLoss = st.Plateau.Best, true
+	}
+	if !t.interrupted && t.cfg.Training.AverageLast > 0 {
+		if err := t.averageLast(s); err != nil {
+			return nil, err
+		}
 	}
 	_ = t.metrics.write(Event{Event: "end", Step: st.Step, Epoch: st.Epoch, BLEU: s.BestBLEU, HasBLEU: s.HasBLEU})
 	return s, nil

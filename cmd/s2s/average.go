@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/urfave/cli/v2"
@@ -45,13 +46,8 @@ func runAverage(a averageArgs, w, warn io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum := make([]float64, len(first.Params().W))
-	add := func(ws []float32) {
-		for i, x := range ws {
-			sum[i] += float64(x)
-		}
-	}
-	add(first.Params().W)
+	var mean mat.Mean
+	mean.Add(first.Params().W)
 	for _, dir := range a.ckpts[1:] {
 		m, err := openModel(dir, model.TypeSeq2Seq, warn)
 		if err != nil {
@@ -60,12 +56,9 @@ func runAverage(a averageArgs, w, warn io.Writer) error {
 		if err := sameModel(first, m); err != nil {
 			return err
 		}
-		add(m.Params().W)
+		mean.Add(m.Params().W)
 	}
-	ws := first.Params().W
-	for i, s := range sum {
-		ws[i] = float32(s / float64(len(a.ckpts)))
-	}
+	mean.Into(first.Params().W)
 	meta := map[string]string{"averaged_from": strings.Join(a.ckpts, " ")}
 	if err := rundir.Save(a.out, first.Config, first.Src, first.Tgt, first.Params(), meta); err != nil {
 		return err

@@ -142,6 +142,17 @@ func printSummary(w io.Writer, run rundir.Run, s *train.Summary, wall time.Durat
 	if s.HasBLEU {
 		best = fmt.Sprintf("best dev BLEU %.2f at step %d", s.BestBLEU, s.BestStep)
 	}
+	if s.Averaged > 0 {
+		score := fmt.Sprintf("dev loss %.4f", s.AvgLoss)
+		if s.HasBLEU {
+			score = fmt.Sprintf("dev BLEU %.2f", s.AvgBLEU)
+		}
+		use := "kept as the model"
+		if !s.AvgBetter {
+			use = fmt.Sprintf("not better; the model is step %d's", s.BestStep)
+		}
+		best += fmt.Sprintf(", mean of the last %d checkpoints %s (%s)", s.Averaged, score, use)
+	}
 	_, err := fmt.Fprintf(w, "trained %s: %d steps (epoch %d, %s), %s, %.0f target tokens/s, %s\nmodel: %s\n",
 		run.Dir, s.Steps, s.Epoch, s.StopReason, best, s.TokPerS, wall.Round(time.Second), run.Path(rundir.WeightsFile))
 	return err

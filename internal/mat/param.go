@@ -123,3 +123,39 @@ func (s *Set[F]) ShareWeights(src *Set[F]) {
 	}
 	s.W = src.W
 }
+
+// Mean accumulates weight slabs in float64 and writes their element-wise
+// mean: the one implementation of checkpoint averaging.
+type Mean struct {
+	sum []float64
+	n   int
+}
+
+// Add adds a slab; every slab must have the length of the first.
+// It panics otherwise.
+func (m *Mean) Add(w []float32) {
+	if m.sum == nil {
+		m.sum = make([]float64, len(w))
+	}
+	if len(w) != len(m.sum) {
+		panic("mat: Mean.Add of slabs of different lengths")
+	}
+	for i, x := range w {
+		m.sum[i] += float64(x)
+	}
+	m.n++
+}
+
+// N returns the number of slabs added.
+func (m *Mean) N() int { return m.n }
+
+// Into writes the mean of the slabs added into dst, rounded once to
+// float32. It panics if dst's length differs or nothing was added.
+func (m *Mean) Into(dst []float32) {
+	if m.n == 0 || len(dst) != len(m.sum) {
+		panic("mat: Mean.Into: nothing added or wrong length")
+	}
+	for i, s := range m.sum {
+		dst[i] = float32(s / float64(m.n))
+	}
+}
