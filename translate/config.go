@@ -18,6 +18,9 @@ type Config struct {
 	// log-probability / length^alpha (Marian's convention); 0 ranks by raw
 	// log-probability. Default 1.0.
 	Alpha float64 `yaml:"alpha"`
+	// LengthPenalty is what alpha raises: marian (the length |Y|, EOS
+	// counted) or gnmt ((5+|Y|)/6, Wu et al. 2016). Default marian.
+	LengthPenalty LengthPenalty `yaml:"length_penalty"`
 	// MaxLenRatio bounds the output: at most MaxLenRatio × source length +
 	// MaxLenExtra tokens. Default 2.0.
 	MaxLenRatio float64 `yaml:"max_len_ratio"`
@@ -29,7 +32,7 @@ type Config struct {
 
 // DefaultConfig returns the defaults above.
 func DefaultConfig() Config {
-	return Config{Beam: 5, Alpha: 1, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32}
+	return Config{Beam: 5, Alpha: 1, LengthPenalty: Marian, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32}
 }
 
 // FieldError is one invalid value of the section (see package field).
@@ -43,6 +46,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Alpha >= 0) {
 		errs = append(errs, &FieldError{Key: "alpha", Msg: fmt.Sprintf("must be ≥ 0, got %g", c.Alpha)})
+	}
+	if !c.LengthPenalty.Valid() {
+		errs = append(errs, &FieldError{Key: "length_penalty", Msg: fmt.Sprintf("%q is not one of marian, gnmt", c.LengthPenalty)})
 	}
 	if !(c.MaxLenRatio > 0) {
 		errs = append(errs, &FieldError{Key: "max_len_ratio", Msg: fmt.Sprintf("must be > 0, got %g", c.MaxLenRatio)})

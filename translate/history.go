@@ -40,12 +40,12 @@ func add[F ~float32 | ~float64](h *history, parent, token int32, alpha []F) int3
 // hypothesis returns the hypothesis that ends at node end (its EOS, or its
 // last token when it was cut), with log-probability logp: its tokens
 // without EOS and, when recorded, one row of weights per node.
-func (h *history) hypothesis(end int32, logp float64, alpha float64) Hypothesis {
+func (h *history) hypothesis(end int32, logp float64, lp LengthPenalty, alpha float64) Hypothesis {
 	n := 0
 	for i := end; i >= 0; i = h.nodes[i].parent {
 		n++
 	}
-	hyp := Hypothesis{LogProb: logp, Score: normalise(logp, n, alpha)}
+	hyp := Hypothesis{LogProb: logp, Score: lp.Score(logp, n, alpha)}
 	if h.keep {
 		hyp.Align = make([][]float32, n)
 	}

@@ -21,7 +21,8 @@ type Hypothesis struct {
 	Tokens []int32
 	// LogProb is the sum of the log-probabilities of Tokens and EOS.
 	LogProb float64
-	// Score is LogProb / (len(Tokens)+1)^alpha, the ranking score.
+	// Score is the ranking score: LogProb normalised by the length
+	// len(Tokens)+1 (EOS counted) with Options.LengthPenalty and Alpha.
 	Score float64
 	// Align, with Options.Alignments, holds the attention weights of each
 	// output token and then of EOS: len(Tokens)+1 rows of one weight per
@@ -29,12 +30,46 @@ type Hypothesis struct {
 	Align [][]float32
 }
 
-// normalise returns logp / length^alpha; alpha 0 returns logp.
-func normalise(logp float64, length int, alpha float64) float64 {
-	if alpha == 0 {
+// LengthPenalty names how a hypothesis's log-probability is normalised
+// by its length |Y| (tokens plus EOS) for ranking.
+type LengthPenalty string
+
+// The length penalties.
+const (
+	// Marian divides by |Y|^α, Marian's and s2s's default.
+	Marian LengthPenalty = "marian"
+	// GNMT divides by ((5+|Y|)/6)^α, the penalty of Wu et al. (2016),
+	// OpenNMT-py's "wu".
+	GNMT LengthPenalty = "gnmt"
+)
+
+// Valid reports whether p is a known penalty.
+func (p LengthPenalty) Valid() bool { return p == Marian || p == GNMT }
+
+// Score returns logp normalised by p for a hypothesis of length tokens
+// (EOS counted) and exponent alpha; alpha 0 returns logp, as does every
+// penalty but GNMT (the zero value is Marian's).
+func (p LengthPenalty) Score(logp float64, length int, alpha float64) float64 {
+	switch {
+	case alpha == 0:
 		return logp
+	case p == GNMT:
+		return logp / math.Pow((5+float64(length))/6, alpha)
 	}
 	return logp / math.Pow(float64(length), alpha)
+}
+
+// Rerank rescores hyps, a sentence's hypotheses, with penalty p and
+// exponent alpha, and sorts them best first as a search with those
+// settings ranks them. Search's order depends on alpha only through this
+// ranking, so hypotheses found once rank for every alpha: ties (equal
+// log-probability and length) keep their order, which is the order in
+// which they finished.
+func Rerank(hyps []Hypothesis, p LengthPenalty, alpha float64) {
+	for i := range hyps {
+		hyps[i].Score = p.Score(hyps[i].LogProb, len(hyps[i].Tokens)+1, alpha)
+	}
+	rank(hyps)
 }
 
 // rank sorts hyps best first: by Score, then LogProb, then the order in

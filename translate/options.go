@@ -33,9 +33,12 @@ type Options struct {
 	// samples are drawn. Greedy returns one. 0 means 1.
 	NBest int
 	// Alpha is the length-normalisation exponent: finished hypotheses are
-	// ranked by log-probability / length^Alpha, length counting EOS
-	// (Marian's convention); 0 ranks by the raw log-probability.
+	// ranked by log-probability / penalty(length)^Alpha, length counting
+	// EOS (Marian's convention); 0 ranks by the raw log-probability.
 	Alpha float64
+	// LengthPenalty is the penalty Alpha raises: Marian's length (the
+	// zero value) or GNMT's (5+length)/6.
+	LengthPenalty LengthPenalty
 	// MaxLenRatio and MaxLenExtra bound the output: at most
 	// ⌊MaxLenRatio × source length⌋ + MaxLenExtra tokens before EOS.
 	MaxLenRatio float64
@@ -57,10 +60,10 @@ type Options struct {
 	IgnoreEOS bool
 }
 
-// FromConfig returns beam-search options with c's beam size, alpha and
-// length bound.
+// FromConfig returns beam-search options with c's beam size, alpha,
+// length penalty and length bound.
 func FromConfig(c Config) Options {
-	return Options{Mode: Beam, Beam: c.Beam, NBest: 1, Alpha: c.Alpha,
+	return Options{Mode: Beam, Beam: c.Beam, NBest: 1, Alpha: c.Alpha, LengthPenalty: c.LengthPenalty,
 		MaxLenRatio: c.MaxLenRatio, MaxLenExtra: c.MaxLenExtra, Temperature: 1}
 }
 
@@ -76,6 +79,9 @@ func (o *Options) Validate() error {
 	}
 	if !(o.Alpha >= 0) {
 		bad("alpha %g: must be ≥ 0", o.Alpha)
+	}
+	if o.LengthPenalty != "" && !o.LengthPenalty.Valid() {
+		bad("length penalty %q: must be marian or gnmt", o.LengthPenalty)
 	}
 	if !(o.MaxLenRatio >= 0) || o.MaxLenExtra < 0 || o.MaxLenRatio == 0 && o.MaxLenExtra == 0 {
 		bad("length bound %g × source length + %d: must allow at least one token", o.MaxLenRatio, o.MaxLenExtra)

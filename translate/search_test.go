@@ -143,7 +143,7 @@ func TestScores(t *testing.T) {
 					if d := math.Abs(-nll - h.LogProb); d > 1e-9 {
 						t.Errorf("mode %d sentence %d: LogProb %v, forward %v", opt.Mode, i, h.LogProb, -nll)
 					}
-					if want := normalise(h.LogProb, len(h.Tokens)+1, alpha); h.Score != want {
+					if want := Marian.Score(h.LogProb, len(h.Tokens)+1, alpha); h.Score != want {
 						t.Errorf("score %v, want %v", h.Score, want)
 					}
 				}
@@ -187,7 +187,7 @@ func TestBeamBeatsGreedy(t *testing.T) {
 				if d := math.Abs(-nll - bh.LogProb); d > 1e-5 {
 					t.Errorf("sentence %d: beam LogProb %v, the model's rescoring %v", i, bh.LogProb, -nll)
 				}
-				if want := normalise(-nll, len(bh.Tokens)+1, alpha); math.Abs(bh.Score-want) > 1e-5 {
+				if want := Marian.Score(-nll, len(bh.Tokens)+1, alpha); math.Abs(bh.Score-want) > 1e-5 {
 					t.Errorf("sentence %d: beam score %v, rescored %v", i, bh.Score, want)
 				}
 			}

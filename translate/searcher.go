@@ -162,7 +162,7 @@ func (s *Searcher[F]) alpha(r int) []F {
 func (s *Searcher[F]) results(sn *sentence) []Hypothesis {
 	hyps := make([]Hypothesis, len(sn.done))
 	for i, f := range sn.done {
-		hyps[i] = s.hist.hypothesis(f.node, f.logp, s.opt.Alpha)
+		hyps[i] = s.hist.hypothesis(f.node, f.logp, s.opt.LengthPenalty, s.opt.Alpha)
 	}
 	rank(hyps)
 	return hyps[:min(len(hyps), s.opt.nbest())]

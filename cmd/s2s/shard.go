@@ -66,6 +66,9 @@ func shardSettings(a translateArgs, o translate.Options) map[string]string {
 	if o.Mode == translate.Beam {
 		s["beam"] = strconv.Itoa(o.Beam)
 	}
+	if o.LengthPenalty == translate.GNMT {
+		s["length_penalty"] = string(o.LengthPenalty) // absent: Marian's, as before the option existed
+	}
 	return s
 }
 

@@ -26,6 +26,7 @@ type translateArgs struct {
 	model, input, output     string
 	beam, nbest              int
 	alpha, maxLenRatio       float64
+	lengthPenalty            string
 	hasAlpha, hasMaxLenRatio bool
 	batchSize, threads       int
 	greedy, sample           bool
@@ -58,6 +59,7 @@ func newTranslateCommand() *cli.Command {
 			&cli.IntFlag{Name: "beam", Usage: "beam size (default: the config's, 5)", Destination: &a.beam},
 			&cli.IntFlag{Name: "nbest", Usage: "print the `N` best hypotheses per sentence in Marian's n-best format", Destination: &a.nbest},
 			&cli.Float64Flag{Name: "alpha", Usage: "length normalisation: score / length^alpha (default: the config's, 1.0)", Destination: &a.alpha},
+			&cli.StringFlag{Name: "length-penalty", Usage: "what --alpha raises: marian (length) or gnmt ((5+length)/6) (default: the config's, marian)", Destination: &a.lengthPenalty},
 			&cli.Float64Flag{Name: "max-len-ratio", Usage: "output length bound: ratio × source length + max_len_extra", Destination: &a.maxLenRatio},
 			&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (default: the config's, 32)", Destination: &a.batchSize},
 			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)", Destination: &a.threads},
@@ -100,6 +102,8 @@ func (a *translateArgs) check(c *cli.Context) error {
 	case c.IsSet("beam") && a.beam < 1, c.IsSet("nbest") && a.nbest < 1,
 		c.IsSet("batch-size") && a.batchSize < 1, a.threads < 0, a.topK < 0:
 		return usagef("translate: --beam, --nbest and --batch-size must be ≥ 1; --threads and --top-k ≥ 0")
+	case a.lengthPenalty != "" && !translate.LengthPenalty(a.lengthPenalty).Valid():
+		return usagef("translate: --length-penalty %q is not one of marian, gnmt", a.lengthPenalty)
 	case !translate.Alignment(a.alignments).Valid():
 		return usagef("translate: --alignments %q is not one of hard, soft", a.alignments)
 	case a.shard == "" && c.IsSet("commit-every"):
@@ -135,6 +139,9 @@ func (a translateArgs) options(m *loadedModel) (translate.Options, error) {
 	}
 	if a.hasMaxLenRatio {
 		o.MaxLenRatio = a.maxLenRatio
+	}
+	if a.lengthPenalty != "" {
+		o.LengthPenalty = translate.LengthPenalty(a.lengthPenalty)
 	}
 	o.Alignments = a.alignments != ""
 	if o.Mode == translate.Beam && o.NBest > o.Beam {
