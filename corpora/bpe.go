@@ -96,7 +96,7 @@ func (t *Tokenizer) Encode(line string) []int32 {
 // AppendEncode appends the ids of line to dst and returns it.
 func (t *Tokenizer) AppendEncode(dst []int32, line string) []int32 {
 	if len(t.added) > 0 {
-		return t.appendWithAdded(dst, line)
+		return t.appendWithAdded(dst, line, t.appendWord)
 	}
 	preTokenize(line, func(w string) { dst = t.appendWord(dst, w) })
 	return dst
