@@ -95,17 +95,15 @@ func (m *merger) candAt(p int32) (cand, bool) {
 	}
 	q := m.syms[p].next
 	r, ok := m.t.rank[pairKey(m.syms[p].id, m.syms[q].id)]
-	return cand{r.rank, p, q, r.id}, ok
+	return cand{r.rank, p, q, m.syms[q].id, r.id}, ok
 }
 
-// valid reports whether c still merges two neighbouring symbols.
+// valid reports whether c still merges two neighbouring symbols, as they
+// were when it was pushed. (The left one cannot have changed: it changes
+// by merging with its right neighbour, which then leaves the list.)
 func (m *merger) valid(c cand) bool {
 	p := &m.syms[c.pos]
-	if p.dead || p.next != c.right || m.syms[c.right].dead {
-		return false
-	}
-	r, ok := m.t.rank[pairKey(p.id, m.syms[c.right].id)]
-	return ok && r.rank == c.rank
+	return !p.dead && p.next == c.right && m.syms[c.right].id == c.rid
 }
 
 // drop draws whether to drop a candidate: with probability p, from the top

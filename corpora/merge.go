@@ -57,9 +57,10 @@ type symbol struct {
 	dead       bool
 }
 
-// cand is a possible merge of the symbol at pos with its right neighbour.
+// cand is a possible merge of the symbol at pos with its right neighbour,
+// whose id was rid when it was pushed.
 type cand struct {
-	rank, pos, right, id int32
+	rank, pos, right, rid, id int32
 }
 
 // candHeap is a min-heap of candidates by rank, then position (leftmost
