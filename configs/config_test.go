@@ -45,6 +45,14 @@ func TestLoadErrors(t *testing.T) {
 		{"control character", "name: x\nmodel: \x01\n", []string{"x.yaml:2: control characters are not allowed"}},
 		{"unknown anchor", "name: x\n\nmodel: *m\n", []string{"x.yaml:3: unknown anchor 'm' referenced"}},
 		{"half pair", "data:\n  train: {src: a.en}\n", []string{"x.yaml:2: data.train.src: src and tgt go together"}},
+		{"negative BPE-dropout", "data:\n  synthetic: numbers-en-ru\n  tokenizer:\n    dropout: -0.1\n",
+			[]string{"x.yaml:4: data.tokenizer.dropout: must be in [0, 1)", "not -0.1"}},
+		{"BPE-dropout 1", "data:\n  synthetic: numbers-en-ru\n  tokenizer: {dropout: 1}\n",
+			[]string{"x.yaml:3: data.tokenizer.dropout: must be in [0, 1)", "not 1"}},
+		{"BPE-dropout NaN", "data:\n  synthetic: numbers-en-ru\n  tokenizer: {dropout: .nan}\n",
+			[]string{"x.yaml:3: data.tokenizer.dropout: must be in [0, 1)"}},
+		{"BPE-dropout of an LM", "data:\n  text: a.txt\n  tokenizer: {dropout: 0.1}\n",
+			[]string{"x.yaml:3: data.tokenizer.dropout: BPE-dropout re-segments translation pairs", "set it to 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

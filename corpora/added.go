@@ -11,18 +11,19 @@ type addedToken struct {
 }
 
 // appendWithAdded splits line at the leftmost, longest added token, encodes
-// the text between matches, and emits each match's id.
-func (t *Tokenizer) appendWithAdded(dst []int32, line string) []int32 {
+// the pre-tokens of the text between matches with word, and emits each
+// match's id.
+func (t *Tokenizer) appendWithAdded(dst []int32, line string, word func(dst []int32, w string) []int32) []int32 {
 	for len(line) > 0 {
 		at, tok := t.nextAdded(line)
 		if at < 0 {
 			break
 		}
-		preTokenize(line[:at], func(w string) { dst = t.appendWord(dst, w) })
+		preTokenize(line[:at], func(w string) { dst = word(dst, w) })
 		dst = append(dst, tok.id)
 		line = line[at+len(tok.content):]
 	}
-	preTokenize(line, func(w string) { dst = t.appendWord(dst, w) })
+	preTokenize(line, func(w string) { dst = word(dst, w) })
 	return dst
 }
 

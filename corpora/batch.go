@@ -22,6 +22,11 @@ type BatchOptions struct {
 	// Pool is how many batches' worth of pairs are sorted by length
 	// together before being cut into batches (default 100).
 	Pool int
+	// Dropout, when on, re-segments every pair at the start of each epoch
+	// (Dropout.Epoch, seeded by Seed): the epoch's batches are sorted and
+	// cut by the lengths of its segmentation, and hold its ids. Off, the
+	// batches hold the dataset's ids.
+	Dropout Dropout
 }
 
 // Position says where a Batcher is: the epoch (from 0) and how many of its
@@ -32,7 +37,8 @@ type Position struct {
 }
 
 // Batch is a group of pairs of similar length: Index are their indices in
-// the dataset, Src and Tgt their ids (views into the dataset, not copies).
+// the dataset, Src and Tgt their ids (views into the dataset, or into the
+// epoch's segmentation with dropout; not copies).
 type Batch struct {
 	Index    []int32
 	Src, Tgt [][]int32
@@ -44,6 +50,7 @@ type Batch struct {
 // never stopped. A Batcher is not safe for concurrent use.
 type Batcher struct {
 	ds    *Dataset
+	cur   *Dataset // the epoch's pairs: ds, or its re-segmentation by opt.Dropout
 	opt   BatchOptions
 	pos   Position
 	plan  [][]int32 // the current epoch's batches
@@ -97,13 +104,17 @@ func (b *Batcher) Next() Batch {
 	b.pos.Batch++
 	out := Batch{Index: idx, Src: make([][]int32, len(idx)), Tgt: make([][]int32, len(idx))}
 	for i, j := range idx {
-		out.Src[i], out.Tgt[i] = b.ds.Src[j], b.ds.Tgt[j]
+		out.Src[i], out.Tgt[i] = b.cur.Src[j], b.cur.Tgt[j]
 	}
 	return out
 }
 
 func (b *Batcher) ensurePlan() {
 	if b.epoch != b.pos.Epoch {
+		b.cur = b.ds
+		if b.opt.Dropout.On() {
+			b.cur = b.opt.Dropout.Epoch(b.ds, b.opt.Seed, b.pos.Epoch)
+		}
 		b.plan = b.makePlan(b.pos.Epoch)
 		b.epoch = b.pos.Epoch
 	}
@@ -113,7 +124,7 @@ func (b *Batcher) ensurePlan() {
 // pools into batches and shuffles the batches.
 func (b *Batcher) makePlan(epoch int) [][]int32 {
 	rng := rand.New(rand.NewPCG(b.opt.Seed, uint64(epoch)))
-	n := b.ds.Len()
+	n := b.cur.Len()
 	perm := make([]int32, n)
 	for i, j := range rng.Perm(n) {
 		perm[i] = int32(j)
@@ -123,7 +134,7 @@ func (b *Batcher) makePlan(epoch int) [][]int32 {
 	for lo := 0; lo < n; lo += pool {
 		p := perm[lo:min(lo+pool, n)]
 		slices.SortStableFunc(p, func(x, y int32) int {
-			return cmp.Or(cmp.Compare(len(b.ds.Src[x]), len(b.ds.Src[y])), cmp.Compare(len(b.ds.Tgt[x]), len(b.ds.Tgt[y])))
+			return cmp.Or(cmp.Compare(len(b.cur.Src[x]), len(b.cur.Src[y])), cmp.Compare(len(b.cur.Tgt[x]), len(b.cur.Tgt[y])))
 		})
 		plan = b.cut(plan, p)
 	}
@@ -136,10 +147,10 @@ func (b *Batcher) poolSize() int {
 	per := b.opt.Sentences
 	if per <= 0 {
 		total := 0
-		for i := range b.ds.Src {
-			total += len(b.ds.Src[i]) + len(b.ds.Tgt[i])
+		for i := range b.cur.Src {
+			total += len(b.cur.Src[i]) + len(b.cur.Tgt[i])
 		}
-		per = max(1, b.opt.Tokens*b.ds.Len()/max(total, 1))
+		per = max(1, b.opt.Tokens*b.cur.Len()/max(total, 1))
 	}
 	return per * b.opt.Pool
 }
@@ -148,12 +159,12 @@ func (b *Batcher) poolSize() int {
 func (b *Batcher) cut(plan [][]int32, p []int32) [][]int32 {
 	start, ms, mt := 0, 0, 0
 	for i, j := range p {
-		s, t := max(ms, len(b.ds.Src[j])), max(mt, len(b.ds.Tgt[j]))
+		s, t := max(ms, len(b.cur.Src[j])), max(mt, len(b.cur.Tgt[j]))
 		size := i - start + 1
 		full := (b.opt.Sentences > 0 && size > b.opt.Sentences) || (b.opt.Tokens > 0 && size*(s+t) > b.opt.Tokens)
 		if full && i > start {
 			plan = append(plan, p[start:i:i])
-			start, s, t = i, len(b.ds.Src[j]), len(b.ds.Tgt[j])
+			start, s, t = i, len(b.cur.Src[j]), len(b.cur.Tgt[j])
 		}
 		ms, mt = s, t
 	}

@@ -21,6 +21,9 @@ type Tokenizer struct {
 	// Hugging Face's BPE option of the same name.
 	ignoreMerges bool
 	added        []addedToken // Hugging Face added tokens, matched in text
+	// text is each id's raw bytes, "" for a piece that is not byte-level
+	// (a special's): what re-segmentation decodes ids with.
+	text []string
 
 	cache wordCache // pre-token → ids
 	raw   []byte    // the file it was parsed from, written back by Save
@@ -39,11 +42,15 @@ func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b
 func newTokenizer(vocab []string, merges []Merge) (*Tokenizer, error) {
 	t := &Tokenizer{vocab: vocab, ids: make(map[string]int32, len(vocab)), merges: merges}
 	t.cache.seed = maphash.MakeSeed()
+	t.text = make([]string, len(vocab))
 	for id, s := range vocab {
 		if _, dup := t.ids[s]; dup {
 			return nil, fmt.Errorf("token %q appears twice in the vocabulary", s)
 		}
 		t.ids[s] = int32(id)
+		if b, ok := fromByteLevel(nil, s); ok && id > int(UNK) {
+			t.text[id] = string(b)
+		}
 	}
 	for i, sp := range Specials {
 		if id, ok := t.ids[sp]; !ok || id != int32(i) {
@@ -96,7 +103,7 @@ func (t *Tokenizer) Encode(line string) []int32 {
 // AppendEncode appends the ids of line to dst and returns it.
 func (t *Tokenizer) AppendEncode(dst []int32, line string) []int32 {
 	if len(t.added) > 0 {
-		return t.appendWithAdded(dst, line)
+		return t.appendWithAdded(dst, line, t.appendWord)
 	}
 	preTokenize(line, func(w string) { dst = t.appendWord(dst, w) })
 	return dst

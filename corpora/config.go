@@ -70,6 +70,16 @@ type TokenizerConfig struct {
 	Path    string `yaml:"path"`
 	SrcPath string `yaml:"src_path"`
 	TgtPath string `yaml:"tgt_path"`
+	// Dropout is the rate of BPE-dropout (Provilkov et al. 2020) on the
+	// training pairs of a translation model: at the start of each epoch
+	// both sides of every pair are segmented anew, each merge dropped with
+	// this probability, seeded by training.seed, the epoch and the pair
+	// (see Dropout). The max_len filter (so a re-segmented pair may be
+	// longer), dev loss and BLEU, test and translation keep the
+	// deterministic segmentation. In [0, 1) (default 0: off; the paper
+	// uses 0.1): at 1 every word would be split into bytes, which
+	// translation never sees. A language model (data.text) needs 0.
+	Dropout float64 `yaml:"dropout"`
 }
 
 // FilterConfig is the data.filter section, applied to training pairs.
@@ -138,6 +148,11 @@ func (c *Config) Validate() error {
 	}
 	if t.MinFrequency < 1 {
 		bad("tokenizer.min_frequency", "must be ≥ 1, not %d", t.MinFrequency)
+	}
+	if !(t.Dropout >= 0 && t.Dropout < 1) {
+		bad("tokenizer.dropout", "must be in [0, 1) (0 turns BPE-dropout off; 0.1 is usual), not %g", t.Dropout)
+	} else if t.Dropout > 0 && c.Text != "" {
+		bad("tokenizer.dropout", "BPE-dropout re-segments translation pairs, but a language model's text (data.text) is encoded once as one stream: set it to 0")
 	}
 	if t.Path != "" && (t.SrcPath != "" || t.TgtPath != "") {
 		bad("tokenizer.path", "give path, or src_path and tgt_path, not both")

@@ -2,7 +2,9 @@
 // trains on: reading aligned corpora (two files or TSV, optionally gzip),
 // cleaning filters, a byte-level BPE tokenizer stored as Hugging Face
 // tokenizer.json (learner, encoder, decoder), encoding with an on-disk cache,
-// length-bucketed batching, and the built-in synthetic corpus numbers-en-ru.
+// length-bucketed batching (with BPE-dropout re-segmenting the training
+// pairs of each epoch when asked), and the built-in synthetic corpus
+// numbers-en-ru.
 //
 // Ids are int32. Every tokenizer this package writes has the four special
 // tokens at the ids below; they are in the vocabulary but are not Hugging Face

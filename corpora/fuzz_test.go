@@ -3,6 +3,7 @@ package corpora
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,6 +65,30 @@ func FuzzBPERoundTrip(f *testing.F) {
 		}
 		if got != s {
 			t.Fatalf("Decode(Encode(%q)) = %q (pieces %q)", s, got, tok.Pieces(ids))
+		}
+	})
+}
+
+// FuzzDropoutRoundTrip encodes arbitrary text by BPE-dropout with a
+// tokenizer learned from smallLines, at a rate from the fuzzer. Property:
+// Decode gives s back byte for byte; at p = 0 the ids are Encode's, at
+// p = 1 one symbol per byte.
+func FuzzDropoutRoundTrip(f *testing.F) {
+	tok := learnSmall(f, 400)
+	for i, s := range append(append([]string{}, smallLines...), "", "\xff\xfe", "a\x00b", "  x  ", strings.Repeat("ab", 100)) {
+		f.Add(s, uint8(i*37), uint64(i))
+	}
+	f.Fuzz(func(t *testing.T, s string, p8 uint8, seed uint64) {
+		p := float64(p8) / 255
+		ids := tok.EncodeDropout(s, p, rand.NewPCG(seed, 0))
+		if got, err := tok.Decode(ids); err != nil || got != s {
+			t.Fatalf("p=%g: Decode(EncodeDropout(%q)) = %q, %v", p, s, got, err)
+		}
+		if p == 0 && !slices.Equal(ids, tok.Encode(s)) {
+			t.Fatalf("p=0: %v, Encode gives %v", ids, tok.Encode(s))
+		}
+		if p == 1 && len(ids) != len(s) {
+			t.Fatalf("p=1: %d ids for %d bytes", len(ids), len(s))
 		}
 	})
 }

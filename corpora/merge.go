@@ -1,7 +1,5 @@
 package corpora
 
-import "container/heap"
-
 // bpe appends the ids of pre-token w (raw bytes) to dst, applying merges as
 // Hugging Face does: repeatedly the pair of lowest rank, leftmost first.
 // Short words use a plain scan; long ones a heap, so the time is
@@ -46,82 +44,77 @@ func (t *Tokenizer) bpeScan(dst []int32, w string) []int32 {
 	return append(dst, syms...)
 }
 
-// symbol is one node of the doubly linked list bpeHeap merges in place.
+// bpeHeap is bpe for long words: the merger without dropout.
+func (t *Tokenizer) bpeHeap(dst []int32, w string) []int32 {
+	m := merger{t: t}
+	return m.word(dst, w)
+}
+
+// symbol is one node of the doubly linked list a merger merges in place.
 type symbol struct {
 	id         int32
 	prev, next int32 // indices; -1 at the ends
 	dead       bool
 }
 
-// cand is a possible merge of the symbol at pos with its right neighbour.
+// cand is a possible merge of the symbol at pos with its right neighbour,
+// whose id was rid when it was pushed.
 type cand struct {
-	rank, pos, right, id int32
+	rank, pos, right, rid, id int32
 }
 
+// candHeap is a min-heap of candidates by rank, then position (leftmost
+// first): the order in which Hugging Face applies merges.
 type candHeap []cand
 
-func (h candHeap) Len() int { return len(h) }
-func (h candHeap) Less(i, j int) bool {
+func (h candHeap) less(i, j int) bool {
 	if h[i].rank != h[j].rank {
 		return h[i].rank < h[j].rank
 	}
 	return h[i].pos < h[j].pos
 }
-func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)   { *h = append(*h, x.(cand)) }
-func (h *candHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
+
+func (h candHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 }
 
-// bpeHeap is bpe for long words: a linked list of symbols and a heap of
-// candidate merges; a candidate whose symbols changed since it was pushed is
-// skipped when popped.
-func (t *Tokenizer) bpeHeap(dst []int32, w string) []int32 {
-	syms := make([]symbol, len(w))
-	h := make(candHeap, 0, len(w))
-	for i := range syms {
-		syms[i] = symbol{id: t.byteID[w[i]], prev: int32(i - 1), next: int32(i + 1)}
+func (h *candHeap) push(c cand) {
+	*h = append(*h, c)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
 	}
-	syms[len(syms)-1].next = -1
-	candAt := func(p int32) (cand, bool) {
-		if p < 0 || syms[p].next < 0 {
-			return cand{}, false
+}
+
+func (h *candHeap) pop() cand {
+	s := *h
+	n := len(s) - 1
+	s[0], s[n] = s[n], s[0]
+	*h = s[:n]
+	h.down(0)
+	return s[n]
+}
+
+func (h candHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
 		}
-		q := syms[p].next
-		m, ok := t.rank[pairKey(syms[p].id, syms[q].id)]
-		return cand{m.rank, p, q, m.id}, ok
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			l = r
+		}
+		if !h.less(l, i) {
+			return
+		}
+		h[i], h[l] = h[l], h[i]
+		i = l
 	}
-	for i := range syms {
-		if c, ok := candAt(int32(i)); ok {
-			h = append(h, c)
-		}
-	}
-	heap.Init(&h)
-	for h.Len() > 0 {
-		c := heap.Pop(&h).(cand)
-		p := &syms[c.pos]
-		if p.dead || p.next != c.right || syms[c.right].dead {
-			continue
-		}
-		if m, ok := t.rank[pairKey(p.id, syms[c.right].id)]; !ok || m.rank != c.rank {
-			continue
-		}
-		r := &syms[c.right]
-		p.id, p.next, r.dead = c.id, r.next, true
-		if r.next >= 0 {
-			syms[r.next].prev = c.pos
-		}
-		for _, q := range [2]int32{p.prev, c.pos} {
-			if c, ok := candAt(q); ok {
-				heap.Push(&h, c)
-			}
-		}
-	}
-	for i := int32(0); i >= 0; i = syms[i].next {
-		dst = append(dst, syms[i].id)
-	}
-	return dst
 }

@@ -37,12 +37,18 @@ func TestPrepareSyntheticAndCache(t *testing.T) {
 		t.Fatalf("decode dev: %q %v", text, err)
 	}
 	logs.Reset()
+	// BPE-dropout is the Batcher's: neither the tokenizers nor the cache
+	// depend on it.
+	cfg.Tokenizer.Dropout = 0.1
 	again, err := Prepare(cfg, testPaths(run), log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(logs.String(), "encoded=true") || strings.Contains(logs.String(), "learned") {
-		t.Errorf("second Prepare encoded or learned again:\n%s", logs.String())
+		t.Errorf("second Prepare (with BPE-dropout) encoded or learned again:\n%s", logs.String())
+	}
+	if again.Files.Tokenizer.Dropout != 0.1 {
+		t.Errorf("Prepared.Files has BPE-dropout %g, want the config's 0.1", again.Files.Tokenizer.Dropout)
 	}
 	if !slices.Equal(again.Train.Src[10], p.Train.Src[10]) {
 		t.Error("cached corpus differs")

@@ -35,6 +35,10 @@ func (d Data) Describe() string {
 		return fmt.Sprintf("%d training tokens, %d dev tokens, vocabulary %d", len(d.Text.Train), len(d.Text.Dev), d.Text.Tok.VocabSize())
 	}
 	p := d.Parallel
-	return fmt.Sprintf("%d training pairs, %d dev pairs, %d test lines, vocabulary %d/%d",
+	s := fmt.Sprintf("%d training pairs, %d dev pairs, %d test lines, vocabulary %d/%d",
 		p.Train.Len(), p.Dev.Len(), len(p.Test.Src), p.Src.VocabSize(), p.Tgt.VocabSize())
+	if r := p.Files.Tokenizer.Dropout; r > 0 {
+		s += fmt.Sprintf(", BPE-dropout %g", r)
+	}
+	return s
 }

@@ -55,7 +55,9 @@ func newS2STask(spec *Spec, p *corpora.Prepared, run rundir.Run, threads, maxSrc
 	if err := k.readDevText(p.DevText); err != nil {
 		return nil, err
 	}
-	opt := corpora.BatchOptions{Seed: c.Seed}
+	// BPE-dropout re-segments the training pairs only: dev and BLEU keep
+	// the deterministic ids and text.
+	opt := corpora.BatchOptions{Seed: c.Seed, Dropout: corpora.Dropout{Src: p.Src, Tgt: p.Tgt, P: p.Files.Tokenizer.Dropout}}
 	if c.BatchType == Tokens {
 		opt.Tokens = c.BatchSize
 	} else {

@@ -161,6 +161,37 @@ func TestInterruptAndResumeIsExact(t *testing.T) {
 	}
 }
 
+// TestResumeWithBPEDropoutIsExact interrupts a run with BPE-dropout 0.1
+// in its second epoch (200 pairs, 16 a batch: 13 batches an epoch) and
+// resumes it: the weights must be those of the run that never stopped,
+// and differ from a run without dropout (the pairs were re-segmented).
+func TestResumeWithBPEDropoutIsExact(t *testing.T) {
+	plain := tinyData(t, 200)
+	data := *plain
+	data.Files.Tokenizer.Dropout = 0.1
+	whole, parts, none := t.TempDir(), t.TempDir(), t.TempDir()
+	run(t, context.Background(), tinySpec(2, 30), &data, whole, false)
+	run(t, context.Background(), tinySpec(2, 30), plain, none, false)
+	if bytes.Equal(finalWeights(t, whole), finalWeights(t, none)) {
+		t.Fatal("BPE-dropout 0.1 left the weights as they are without it")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	setStepHook(t, func(tr *Trainer) {
+		if tr.state.Step == 17 {
+			cancel()
+		}
+	})
+	s := run(t, ctx, tinySpec(2, 30), &data, parts, false)
+	testHookStep = nil
+	if !s.Interrupted || s.Steps != 17 || s.Epoch != 2 {
+		t.Fatalf("interrupted run: %+v, want stopped at step 17 in epoch 2", s)
+	}
+	run(t, context.Background(), tinySpec(2, 30), &data, parts, true)
+	if !bytes.Equal(finalWeights(t, whole), finalWeights(t, parts)) {
+		t.Fatal("interrupted and resumed run with BPE-dropout ended with weights different from the uninterrupted run")
+	}
+}
+
 // TestKilledChild trains in a child process (this test binary), killed
 // with SIGKILL mid-run; resuming from its last checkpoint must end
 // bit-identical to a run that was never interrupted.
