@@ -73,7 +73,7 @@ func (s TFSchedule) Valid() bool { return s == TFConstant || s == TFLinear || s 
 
 // Config is the `training:` section of an experiment file.
 type Config struct {
-	// Seed seeds weights, data order, dropout and sampling. Default 1.
+	// Seed seeds weights, data order, dropout, BPE-dropout and sampling. Default 1.
 	Seed uint64 `yaml:"seed"`
 	// Threads is the number of data-parallel workers; 0 means all cores. Default 0.
 	Threads int `yaml:"threads"`
