@@ -15,18 +15,25 @@ type Memory[F mat.Float] struct {
 	keys mat.Mat[F]       // (B·S, D) storage of K
 	whh  []gemm.Packed[F] // [l] each layer's W_hhᵀ, packed once per batch
 	out  gemm.Packed[F]   // W_oᵀ (H, V), packed once per batch
+	w    *StepWeights[F]  // the decoder's StepW at Prepare; then whh and out are unused
 }
 
 // Prepare fills m from enc: the values alias enc.Out, the keys are
 // projected once, and the recurrent and output weights are packed for
 // Step's products (Prepare again after the weights change; Step on a
 // Memory that Prepare never filled multiplies unpacked). m's storage is
-// reused across batches.
+// reused across batches. With d.StepW set, m points at those weights
+// instead and packs nothing; the keys stay fp32 (once per batch, like the
+// encoder).
 func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 	m.Memory = layer.Memory[F]{H: enc.Out, Lens: enc.Lens, S: enc.S}
 	if d.attends() {
 		m.keys = mat.Resize(m.keys, enc.Out.Rows, d.Att.KeyDim(d.Mem))
 		m.K = d.Att.Keys(m.keys, enc.Out)
+	}
+	if m.w = d.StepW; m.w != nil {
+		m.Query = m.w.Query
+		return
 	}
 	m.whh = grow(m.whh, len(d.Cells))
 	for l, c := range d.Cells {
@@ -37,6 +44,9 @@ func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 
 // packedHH returns layer l's packed W_hhᵀ, or nil before Prepare.
 func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
+	if m.w != nil {
+		return m.w.HH[l]
+	}
 	if l < len(m.whh) {
 		return &m.whh[l]
 	}
@@ -45,6 +55,9 @@ func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
 
 // packedOut returns the packed W_oᵀ, or nil before Prepare.
 func (m *Memory[F]) packedOut() gemm.PackedB[F] {
+	if m.w != nil {
+		return m.w.Out
+	}
 	if k, _ := m.out.Dims(); k > 0 {
 		return &m.out
 	}
@@ -121,6 +134,7 @@ type StepWork[F mat.Float] struct {
 	attTr layer.AttnTrace[F]
 	ctx   mat.Mat[F] // (N, C)
 	logp  mat.Mat[F] // (N, V)
+	cat   mat.Mat[F] // (N, ·) a concatenated input, with StepWeights only
 }
 
 // Alpha returns the attention weights (N, S) of the last Step: row n is
@@ -161,13 +175,24 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		sw.ids[i] = int(t)
 	}
 	d.Embed.Forward(sw.x, sw.ids)
-	p := d.proj0()
-	p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
-	if d.Cfg.InputFeeding {
-		p.Forward(sw.gx[0], prev.Att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
+	if m.w != nil {
+		x := sw.x
+		if d.Cfg.InputFeeding {
+			x = sw.concat(sw.x, prev.Att)
+		}
+		d.proj0().Forward(sw.gx[0], x, layer.Part[F]{Packed: m.w.IH[0]})
+	} else {
+		p := d.proj0()
+		p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
+		if d.Cfg.InputFeeding {
+			p.Forward(sw.gx[0], prev.Att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
+		}
 	}
 	for l, c := range d.Cells {
-		if l > 0 {
+		switch {
+		case l > 0 && m.w != nil:
+			layer.Linear[F]{W: c.Wih, B: c.Bih}.Forward(sw.gx[l], next.H[l-1], layer.Part[F]{Packed: m.w.IH[l]})
+		case l > 0:
 			c.Project(sw.gx[l], next.H[l-1])
 		}
 		tr := &sw.tr[l]
@@ -180,9 +205,14 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		c.Step(tr, cell.StepIn[F]{Gx: sw.gx[l], HPrev: prev.H[l], CPrev: cp, Whh: m.packedHH(l)})
 	}
 	q := next.H[d.top()]
-	if d.attends() {
+	switch {
+	case d.attends() && m.w != nil:
+		d.Att.Forward(&sw.attTr, sw.ctx, q, m.Memory, rows)
+		d.AttVec.Forward(next.Att, sw.concat(q, sw.ctx), layer.Part[F]{Packed: m.w.AttVec})
+		gemm.Tanh(next.Att.Data, next.Att.Data)
+	case d.attends():
 		attVector(d, &sw.attTr, next.Att, sw.ctx, q, m.Memory, rows)
-	} else {
+	default:
 		copy(next.Att.Data, q.Data)
 	}
 	d.Out.Forward(sw.logp, next.Att, layer.Part[F]{Packed: m.packedOut()})
@@ -196,4 +226,16 @@ func logSoftmaxRows[F mat.Float](x mat.Mat[F]) {
 	for i := 0; i < x.Rows; i++ {
 		layer.LogSoftmax(x.Row(i))
 	}
+}
+
+// concat returns [a b], a's rows followed by b's, in sw's scratch: the
+// one input row of a product by a StepWeights matrix.
+func (sw *StepWork[F]) concat(a, b mat.Mat[F]) mat.Mat[F] {
+	sw.cat = mat.Resize(sw.cat, a.Rows, a.Cols+b.Cols)
+	for i := 0; i < a.Rows; i++ {
+		row := sw.cat.Row(i)
+		copy(row, a.Row(i))
+		copy(row[a.Cols:], b.Row(i))
+	}
+	return sw.cat
 }
