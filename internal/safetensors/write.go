@@ -40,6 +40,20 @@ func WriteFile[F mat.Float](path string, tensors []Tensor[F], meta map[string]st
 	return f.Commit()
 }
 
+// WriteFileInt8 writes tensors, then ints, and meta to path atomically, as
+// WriteInt8 lays them out.
+func WriteFileInt8[F mat.Float](path string, tensors []Tensor[F], ints []Int8Tensor, meta map[string]string) error {
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := WriteInt8(f, tensors, ints, meta); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Commit()
+}
+
 // Write writes a safetensors file to w: the header (metadata first, keys
 // sorted, then the tensors in the given order, no spaces, padded with spaces
 // to a multiple of 8 bytes), then each tensor's data in the given order, as
