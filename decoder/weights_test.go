@@ -109,3 +109,32 @@ func TestStepMatricesNames(t *testing.T) {
 		}
 	}
 }
+
+// TestInt8NoAllocs: in steady state an int8 search step allocates
+// nothing, as an fp32 one (TestNoAllocs).
+func TestInt8NoAllocs(t *testing.T) {
+	for _, c := range testConfigs() {
+		if c.cfg.Dropout > 0 || c.sample > 0 {
+			continue
+		}
+		f := newFixture(t, c.cfg)
+		d, enc := fixture32(t, f, c.cfg)
+		d.StepW = QuantizeInt8(d)
+		var (
+			m         Memory[float32]
+			cur, next State[float32]
+			sw        StepWork[float32]
+		)
+		tok := []int32{1, 1}
+		step := func() {
+			d.Prepare(&m, enc)
+			d.InitState(&cur, enc)
+			d.Step(&sw, &next, &cur, tok, &m, nil)
+			cur.Gather(&next, []int{1, 0})
+		}
+		step()
+		if n := testing.AllocsPerRun(5, step); n != 0 {
+			t.Errorf("%s: an int8 search step allocates %v times", c.name, n)
+		}
+	}
+}
