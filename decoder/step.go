@@ -175,19 +175,7 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		sw.ids[i] = int(t)
 	}
 	d.Embed.Forward(sw.x, sw.ids)
-	if m.w != nil {
-		x := sw.x
-		if d.Cfg.InputFeeding {
-			x = sw.concat(sw.x, prev.Att)
-		}
-		d.proj0().Forward(sw.gx[0], x, layer.Part[F]{Packed: m.w.IH[0]})
-	} else {
-		p := d.proj0()
-		p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
-		if d.Cfg.InputFeeding {
-			p.Forward(sw.gx[0], prev.Att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
-		}
-	}
+	d.project0(sw, prev.Att, m)
 	for l, c := range d.Cells {
 		switch {
 		case l > 0 && m.w != nil:
@@ -204,20 +192,45 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		tr.Resize(c, n)
 		c.Step(tr, cell.StepIn[F]{Gx: sw.gx[l], HPrev: prev.H[l], CPrev: cp, Whh: m.packedHH(l)})
 	}
-	q := next.H[d.top()]
-	switch {
-	case d.attends() && m.w != nil:
-		d.Att.Forward(&sw.attTr, sw.ctx, q, m.Memory, rows)
-		d.AttVec.Forward(next.Att, sw.concat(q, sw.ctx), layer.Part[F]{Packed: m.w.AttVec})
-		gemm.Tanh(next.Att.Data, next.Att.Data)
-	case d.attends():
-		attVector(d, &sw.attTr, next.Att, sw.ctx, q, m.Memory, rows)
-	default:
-		copy(next.Att.Data, q.Data)
-	}
+	d.stepAttend(sw, next.Att, next.H[d.top()], m, rows)
 	d.Out.Forward(sw.logp, next.Att, layer.Part[F]{Packed: m.packedOut()})
 	logSoftmaxRows(sw.logp)
 	return sw.logp
+}
+
+// project0 sets sw.gx[0], layer 0's input projection of the embedded
+// tokens sw.x (and, with input feeding, of the previous attentional
+// vector att): in two products as Forward computes it, or with
+// StepWeights in one over [x; att].
+func (d *Decoder[F]) project0(sw *StepWork[F], att mat.Mat[F], m *Memory[F]) {
+	p := d.proj0()
+	switch {
+	case m.w != nil && d.Cfg.InputFeeding:
+		p.Forward(sw.gx[0], sw.concat(sw.x, att), layer.Part[F]{Packed: m.w.IH[0]})
+	case m.w != nil:
+		p.Forward(sw.gx[0], sw.x, layer.Part[F]{Packed: m.w.IH[0]})
+	default:
+		p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
+		if d.Cfg.InputFeeding {
+			p.Forward(sw.gx[0], att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
+		}
+	}
+}
+
+// stepAttend sets att (N, H), the attentional vector of the top states q:
+// attention then tanh(W_a [q; c] + b_a), with StepWeights in one product
+// over [q; c]; q itself with attention none.
+func (d *Decoder[F]) stepAttend(sw *StepWork[F], att, q mat.Mat[F], m *Memory[F], rows []int) {
+	switch {
+	case d.attends() && m.w != nil:
+		d.Att.Forward(&sw.attTr, sw.ctx, q, m.Memory, rows)
+		d.AttVec.Forward(att, sw.concat(q, sw.ctx), layer.Part[F]{Packed: m.w.AttVec})
+		gemm.Tanh(att.Data, att.Data)
+	case d.attends():
+		attVector(d, &sw.attTr, att, sw.ctx, q, m.Memory, rows)
+	default:
+		copy(att.Data, q.Data)
+	}
 }
 
 // logSoftmaxRows applies layer.LogSoftmax to every row of x, on the
