@@ -47,6 +47,12 @@ type Decoder[F mat.Float] struct {
 	AttVec layer.Linear[F]    // W_a (H, H+C), b_a (1, H); not with attention none; prefix+".att_vector"
 	Out    layer.Linear[F]    // W_o (V, H), no bias; prefix+".output"; tied: W is Embed.W
 
+	// StepW, when set, are the weights Step multiplies by, prepared once
+	// for the model in another precision (QuantizeInt8); nil: Prepare
+	// packs the fp32 weights per batch. Set it before searching, never
+	// while a search runs; training ignores it.
+	StepW *StepWeights[F]
+
 	drop    layer.Dropout[F] // between layers and on the attentional vector
 	embDrop layer.Dropout[F] // on the embedded inputs
 }

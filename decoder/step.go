@@ -15,18 +15,25 @@ type Memory[F mat.Float] struct {
 	keys mat.Mat[F]       // (B·S, D) storage of K
 	whh  []gemm.Packed[F] // [l] each layer's W_hhᵀ, packed once per batch
 	out  gemm.Packed[F]   // W_oᵀ (H, V), packed once per batch
+	w    *StepWeights[F]  // the decoder's StepW at Prepare; then whh and out are unused
 }
 
 // Prepare fills m from enc: the values alias enc.Out, the keys are
 // projected once, and the recurrent and output weights are packed for
 // Step's products (Prepare again after the weights change; Step on a
 // Memory that Prepare never filled multiplies unpacked). m's storage is
-// reused across batches.
+// reused across batches. With d.StepW set, m points at those weights
+// instead and packs nothing; the keys stay fp32 (once per batch, like the
+// encoder).
 func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 	m.Memory = layer.Memory[F]{H: enc.Out, Lens: enc.Lens, S: enc.S}
 	if d.attends() {
 		m.keys = mat.Resize(m.keys, enc.Out.Rows, d.Att.KeyDim(d.Mem))
 		m.K = d.Att.Keys(m.keys, enc.Out)
+	}
+	if m.w = d.StepW; m.w != nil {
+		m.Query = m.w.Query
+		return
 	}
 	m.whh = grow(m.whh, len(d.Cells))
 	for l, c := range d.Cells {
@@ -37,6 +44,9 @@ func (d *Decoder[F]) Prepare(m *Memory[F], enc Encoded[F]) {
 
 // packedHH returns layer l's packed W_hhᵀ, or nil before Prepare.
 func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
+	if m.w != nil {
+		return m.w.HH[l]
+	}
 	if l < len(m.whh) {
 		return &m.whh[l]
 	}
@@ -45,6 +55,9 @@ func (m *Memory[F]) packedHH(l int) gemm.PackedB[F] {
 
 // packedOut returns the packed W_oᵀ, or nil before Prepare.
 func (m *Memory[F]) packedOut() gemm.PackedB[F] {
+	if m.w != nil {
+		return m.w.Out
+	}
 	if k, _ := m.out.Dims(); k > 0 {
 		return &m.out
 	}
@@ -121,6 +134,7 @@ type StepWork[F mat.Float] struct {
 	attTr layer.AttnTrace[F]
 	ctx   mat.Mat[F] // (N, C)
 	logp  mat.Mat[F] // (N, V)
+	cat   mat.Mat[F] // (N, ·) a concatenated input, with StepWeights only
 }
 
 // Alpha returns the attention weights (N, S) of the last Step: row n is
@@ -161,13 +175,12 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		sw.ids[i] = int(t)
 	}
 	d.Embed.Forward(sw.x, sw.ids)
-	p := d.proj0()
-	p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
-	if d.Cfg.InputFeeding {
-		p.Forward(sw.gx[0], prev.Att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
-	}
+	d.project0(sw, prev.Att, m)
 	for l, c := range d.Cells {
-		if l > 0 {
+		switch {
+		case l > 0 && m.w != nil:
+			layer.Linear[F]{W: c.Wih, B: c.Bih}.Forward(sw.gx[l], next.H[l-1], layer.Part[F]{Packed: m.w.IH[l]})
+		case l > 0:
 			c.Project(sw.gx[l], next.H[l-1])
 		}
 		tr := &sw.tr[l]
@@ -179,15 +192,45 @@ func (d *Decoder[F]) Step(sw *StepWork[F], next, prev *State[F], tokens []int32,
 		tr.Resize(c, n)
 		c.Step(tr, cell.StepIn[F]{Gx: sw.gx[l], HPrev: prev.H[l], CPrev: cp, Whh: m.packedHH(l)})
 	}
-	q := next.H[d.top()]
-	if d.attends() {
-		attVector(d, &sw.attTr, next.Att, sw.ctx, q, m.Memory, rows)
-	} else {
-		copy(next.Att.Data, q.Data)
-	}
+	d.stepAttend(sw, next.Att, next.H[d.top()], m, rows)
 	d.Out.Forward(sw.logp, next.Att, layer.Part[F]{Packed: m.packedOut()})
 	logSoftmaxRows(sw.logp)
 	return sw.logp
+}
+
+// project0 sets sw.gx[0], layer 0's input projection of the embedded
+// tokens sw.x (and, with input feeding, of the previous attentional
+// vector att): in two products as Forward computes it, or with
+// StepWeights in one over [x; att].
+func (d *Decoder[F]) project0(sw *StepWork[F], att mat.Mat[F], m *Memory[F]) {
+	p := d.proj0()
+	switch {
+	case m.w != nil && d.Cfg.InputFeeding:
+		p.Forward(sw.gx[0], sw.concat(sw.x, att), layer.Part[F]{Packed: m.w.IH[0]})
+	case m.w != nil:
+		p.Forward(sw.gx[0], sw.x, layer.Part[F]{Packed: m.w.IH[0]})
+	default:
+		p.Forward(sw.gx[0], sw.x, layer.Part[F]{})
+		if d.Cfg.InputFeeding {
+			p.Forward(sw.gx[0], att, layer.Part[F]{Off: d.Cfg.Emb, Add: true, NoBias: true})
+		}
+	}
+}
+
+// stepAttend sets att (N, H), the attentional vector of the top states q:
+// attention then tanh(W_a [q; c] + b_a), with StepWeights in one product
+// over [q; c]; q itself with attention none.
+func (d *Decoder[F]) stepAttend(sw *StepWork[F], att, q mat.Mat[F], m *Memory[F], rows []int) {
+	switch {
+	case d.attends() && m.w != nil:
+		d.Att.Forward(&sw.attTr, sw.ctx, q, m.Memory, rows)
+		d.AttVec.Forward(att, sw.concat(q, sw.ctx), layer.Part[F]{Packed: m.w.AttVec})
+		gemm.Tanh(att.Data, att.Data)
+	case d.attends():
+		attVector(d, &sw.attTr, att, sw.ctx, q, m.Memory, rows)
+	default:
+		copy(att.Data, q.Data)
+	}
 }
 
 // logSoftmaxRows applies layer.LogSoftmax to every row of x, on the
@@ -196,4 +239,16 @@ func logSoftmaxRows[F mat.Float](x mat.Mat[F]) {
 	for i := 0; i < x.Rows; i++ {
 		layer.LogSoftmax(x.Row(i))
 	}
+}
+
+// concat returns [a b], a's rows followed by b's, in sw's scratch: the
+// one input row of a product by a StepWeights matrix.
+func (sw *StepWork[F]) concat(a, b mat.Mat[F]) mat.Mat[F] {
+	sw.cat = mat.Resize(sw.cat, a.Rows, a.Cols+b.Cols)
+	for i := 0; i < a.Rows; i++ {
+		row := sw.cat.Row(i)
+		copy(row, a.Row(i))
+		copy(row[a.Cols:], b.Row(i))
+	}
+	return sw.cat
 }

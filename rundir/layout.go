@@ -40,6 +40,10 @@ const (
 // records it.
 const Precision = "f32"
 
+// PrecisionInt8 is the precision of a model `s2s quantize` writes (see
+// SaveInt8): its decoder's matrices are int8 with fp32 scales.
+const PrecisionInt8 = "int8"
+
 // RunsDir is the folder, relative to the working directory, that holds
 // the runs; Latest links to the run last prepared or trained there.
 const RunsDir = "runs"

@@ -49,7 +49,7 @@ func (r Run) WriteConfig(cfg Config) error {
 	if !ok {
 		return fmt.Errorf("%s: lists no %s: remove it and train again", r.Path(ManifestFile), WeightsFile)
 	}
-	m, err := modelManifest(r.Dir, w)
+	m, err := modelManifest(r.Dir, w, old.Precision)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func Publish[F mat.Float](r Run, set *mat.Set[F], meta map[string]string) error 
 	weights := manifest.Entry{Path: WeightsFile, Size: h.n, SHA256: hex.EncodeToString(h.h.Sum(nil))}
 	unlock := lock(r.Dir, true)
 	defer unlock()
-	m, err := modelManifest(r.Dir, weights)
+	m, err := modelManifest(r.Dir, weights, Precision)
 	if err != nil {
 		return err
 	}
@@ -104,9 +104,9 @@ func (w *hashWriter) Write(p []byte) (int, error) {
 }
 
 // modelManifest hashes the config and tokenizers in dir and returns the
-// manifest of the model with the given weights entry.
-func modelManifest(dir string, weights manifest.Entry) (manifest.Manifest, error) {
-	m := manifest.Manifest{Precision: Precision}
+// manifest of the model with the given weights entry and precision.
+func modelManifest(dir string, weights manifest.Entry, precision string) (manifest.Manifest, error) {
+	m := manifest.Manifest{Precision: precision}
 	for _, name := range modelFiles {
 		if name == WeightsFile {
 			m.Files = append(m.Files, weights)
@@ -126,6 +126,14 @@ func modelManifest(dir string, weights manifest.Entry) (manifest.Manifest, error
 // manifest, filled in a temporary directory beside dir and published in
 // one rename, so that dir appears complete or not at all.
 func Save[F mat.Float](dir string, cfg Config, src, tgt *corpora.Tokenizer, set *mat.Set[F], meta map[string]string) error {
+	return saveDir(dir, cfg, src, tgt, Precision, func(path string) error {
+		return safetensors.SaveWeights(path, set, meta)
+	})
+}
+
+// saveDir writes a model directory as Save does, its weights written to
+// path by weights, its manifest with precision.
+func saveDir(dir string, cfg Config, src, tgt *corpora.Tokenizer, precision string, weights func(path string) error) error {
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("%s already exists: remove it or choose another directory", dir)
 	}
@@ -136,7 +144,7 @@ func Save[F mat.Float](dir string, cfg Config, src, tgt *corpora.Tokenizer, set 
 	if err != nil {
 		return err
 	}
-	err = fill(tmp, cfg, src, tgt, set, meta)
+	err = fill(tmp, cfg, src, tgt, precision, weights)
 	if err == nil {
 		err = atomicfile.PublishDir(tmp, dir)
 	}
@@ -147,7 +155,7 @@ func Save[F mat.Float](dir string, cfg Config, src, tgt *corpora.Tokenizer, set 
 }
 
 // fill writes the model's files and manifest into tmp.
-func fill[F mat.Float](tmp string, cfg Config, src, tgt *corpora.Tokenizer, set *mat.Set[F], meta map[string]string) error {
+func fill(tmp string, cfg Config, src, tgt *corpora.Tokenizer, precision string, weights func(path string) error) error {
 	if err := cfg.Write(joinPath(tmp, ConfigFile)); err != nil {
 		return err
 	}
@@ -157,14 +165,14 @@ func fill[F mat.Float](tmp string, cfg Config, src, tgt *corpora.Tokenizer, set 
 	if err := tgt.Save(joinPath(tmp, TgtTokenizer)); err != nil {
 		return err
 	}
-	if err := safetensors.SaveWeights(joinPath(tmp, WeightsFile), set, meta); err != nil {
+	if err := weights(joinPath(tmp, WeightsFile)); err != nil {
 		return err
 	}
 	w, err := manifest.Hash(joinPath(tmp, WeightsFile), WeightsFile)
 	if err != nil {
 		return err
 	}
-	m, err := modelManifest(tmp, w)
+	m, err := modelManifest(tmp, w, precision)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,9 @@ type Verified struct {
 	// Warning is set, one line, when the files could not be verified: a
 	// model directory from an older s2s, without a manifest.
 	Warning string
+	// Precision is the weights' number format from the manifest:
+	// Precision, or PrecisionInt8 for a model `s2s quantize` wrote.
+	Precision string
 }
 
 // Verify checks the model directory dir (a run, a checkpoint, a saved
@@ -107,7 +110,7 @@ func verify(dir string) (Verified, error) {
 	if err != nil {
 		return v, err
 	}
-	v.ID, v.Warning = identity(m), warn
+	v.ID, v.Warning, v.Precision = identity(m), warn, m.Precision
 	return v, nil
 }
 
@@ -123,7 +126,7 @@ func verifyRoot(dir string, weights manifest.Entry) (manifest.Manifest, string, 
 				return root, "", err
 			}
 		}
-		m, err := modelManifest(dir, weights)
+		m, err := modelManifest(dir, weights, Precision)
 		return m, fmt.Sprintf("%s has no %s (written by an older s2s): its files are not verified", dir, ManifestFile), err
 	}
 	if err != nil {
@@ -153,8 +156,8 @@ func verifyRoot(dir string, weights manifest.Entry) (manifest.Manifest, string, 
 		}
 		return m, "", fmt.Errorf("model directory %s is %w: %w; %s", dir, ErrDamaged, errors.Join(errs...), what)
 	}
-	if m.Precision != Precision {
-		return m, "", fmt.Errorf("%s: precision %q: this s2s reads %q weights", filepath.Join(dir, ManifestFile), m.Precision, Precision)
+	if m.Precision != Precision && m.Precision != PrecisionInt8 {
+		return m, "", fmt.Errorf("%s: precision %q: this s2s reads %q and %q weights", filepath.Join(dir, ManifestFile), m.Precision, Precision, PrecisionInt8)
 	}
 	return m, "", nil
 }
@@ -219,7 +222,12 @@ func Open[F mat.Float, C Config](dir string, load func(path string) (C, error)) 
 		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
 	w := filepath.Join(dir, WeightsFile)
-	if m.Meta, err = safetensors.LoadSet(w, set); err != nil {
+	if v.Precision == PrecisionInt8 {
+		err = m.loadInt8(w)
+	} else {
+		m.Meta, err = safetensors.LoadSet(w, set)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: weights do not fit the model of %s: %w", w, cfgPath, err)
 	}
 	return m, nil

@@ -42,6 +42,10 @@ type Config struct {
 	Deadline time.Duration
 	// Log receives one line per request and the reloads; nil discards.
 	Log *slog.Logger
+	// Precision is the number format of search, fp32 or int8, for the
+	// model and every reload (see rundir.Model.SetPrecision); "": each
+	// model config's translate.precision.
+	Precision string
 }
 
 // DefaultConfig returns the defaults: 32 sentences a batch, 5 ms of
@@ -105,10 +109,22 @@ func New(m *Model, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("%s: %w", m.Dir, m.Want(model.TypeSeq2Seq))
 	}
 	s := &Server{cfg: cfg.withDefaults(), met: NewMetrics()}
+	if err := s.usePrecision(m); err != nil {
+		return nil, err
+	}
 	s.cur.Store(s.newBackend(m))
 	s.ready.Store(true)
 	s.handler = s.routes()
 	return s, nil
+}
+
+// usePrecision makes m search in the configured precision.
+func (s *Server) usePrecision(m *Model) error {
+	p := s.cfg.Precision
+	if p == "" {
+		p = string(m.Config.Translate.Precision)
+	}
+	return m.SetPrecision(p)
 }
 
 func (s *Server) newBackend(m *Model) *backend {
@@ -133,6 +149,9 @@ func (s *Server) Reload(dir string) error {
 	m, err := rundir.Open[float32](dir, configs.Load)
 	if err == nil && m.Net == nil {
 		err = m.Want(model.TypeSeq2Seq)
+	}
+	if err == nil {
+		err = s.usePrecision(m)
 	}
 	if err != nil {
 		s.cfg.Log.Error("reload refused; the old model keeps serving", "dir", dir, "err", err)

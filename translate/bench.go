@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/par"
 	"github.com/s2s-nmt/s2s/model"
@@ -28,6 +29,10 @@ type BenchOptions struct {
 	Workers              int  // parallel searchers; < 1 means 1
 	PerWorker            bool // a batch per searcher instead of one batch split among them
 	Seed                 uint64
+	// Precision int8 times int8 decoding (the decoder quantized once,
+	// timed in QuantizeSeconds) and fp32 decoding of the same model, batch
+	// for batch in alternating order; "" or fp32 times fp32 alone.
+	Precision Precision
 }
 
 // BenchResult is what a decoding benchmark measured.
@@ -36,6 +41,10 @@ type BenchResult struct {
 	FlopPerBatch float64   // matrix-product FLOPs of one batch (forward only)
 	BatchSeconds []float64 // wall time of each timed batch (PerWorker: of Workers batches at once, divided by Workers)
 	OutTokens    int       // output tokens of one sentence's best hypothesis, EOS included
+	// With Precision int8: BatchSeconds are int8's, FP32Seconds fp32's
+	// on the same batches, and QuantizeSeconds the quantization's.
+	FP32Seconds     []float64
+	QuantizeSeconds float64
 }
 
 // Bench times Searcher.Search on the PyTorch reference's decode setting:
@@ -57,10 +66,21 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Beam == 1 {
 		opt.Mode = Greedy
 	}
-	searchers := make([]*Searcher[float32], max(o.Workers, 1))
-	for i := range searchers {
-		if searchers[i], err = NewSearcher(m, opt); err != nil {
-			return nil, err
+	nets := []*model.Seq2Seq[float32]{m}
+	r := &BenchResult{Params: len(m.Params().W)}
+	if o.Precision == Int8 {
+		start := time.Now()
+		m8 := Int8Copy(m)
+		r.QuantizeSeconds = time.Since(start).Seconds()
+		nets = []*model.Seq2Seq[float32]{m8, m}
+	}
+	searchers := make([][]*Searcher[float32], len(nets))
+	for v, net := range nets {
+		searchers[v] = make([]*Searcher[float32], max(o.Workers, 1))
+		for i := range searchers[v] {
+			if searchers[v][i], err = NewSearcher(net, opt); err != nil {
+				return nil, err
+			}
 		}
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 2))
@@ -73,24 +93,48 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	}
 	// Step 0 runs one row per sentence, the others Beam rows.
 	rows := o.Batch * (1 + o.Beam*(o.Steps-1))
-	r := &BenchResult{Params: len(m.Params().W),
-		FlopPerBatch: sh.ForwardFlops(o.Cell, o.Batch, o.SrcLen, rows)}
-	outs := make([][][]Hypothesis, len(searchers))
+	r.FlopPerBatch = sh.ForwardFlops(o.Cell, o.Batch, o.SrcLen, rows)
 	for i := range o.Warmup + o.Batches {
-		start := time.Now()
-		par.For(len(searchers), func(j int) {
-			outs[j] = searchers[j].Search(benchPart(srcs, i, j, len(searchers), o.PerWorker))
-		})
-		sec := time.Since(start).Seconds()
-		if o.PerWorker {
-			sec /= float64(len(searchers))
+		for k := range nets { // alternating which goes first, against drift
+			v := (i + k) % len(nets)
+			sec, out := benchRound(searchers[v], srcs, i, o.PerWorker)
+			if i < o.Warmup {
+				continue
+			}
+			if v == 0 {
+				r.BatchSeconds = append(r.BatchSeconds, sec)
+				r.OutTokens = out
+			} else {
+				r.FP32Seconds = append(r.FP32Seconds, sec)
+			}
 		}
-		if i >= o.Warmup {
-			r.BatchSeconds = append(r.BatchSeconds, sec)
-		}
-		r.OutTokens = len(outs[0][0][0].Tokens)
 	}
 	return r, nil
+}
+
+// benchRound decodes round i with searchers and returns its seconds per
+// batch and the output tokens of its first sentence's best hypothesis.
+func benchRound(searchers []*Searcher[float32], srcs [][]Source, i int, perWorker bool) (float64, int) {
+	outs := make([][][]Hypothesis, len(searchers))
+	start := time.Now()
+	par.For(len(searchers), func(j int) {
+		outs[j] = searchers[j].Search(benchPart(srcs, i, j, len(searchers), perWorker))
+	})
+	sec := time.Since(start).Seconds()
+	if perWorker {
+		sec /= float64(len(searchers))
+	}
+	return sec, len(outs[0][0][0].Tokens)
+}
+
+// Int8Copy returns a model that shares m's weights and searches in int8:
+// its decoder is a copy of m's with StepW = decoder.QuantizeInt8(m.Dec).
+func Int8Copy(m *model.Seq2Seq[float32]) *model.Seq2Seq[float32] {
+	d := *m.Dec
+	d.StepW = decoder.QuantizeInt8(m.Dec)
+	c := *m
+	c.Dec = &d
+	return &c
 }
 
 // benchPart returns the sources searcher j of n decodes in round i: its

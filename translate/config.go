@@ -28,11 +28,28 @@ type Config struct {
 	MaxLenExtra int `yaml:"max_len_extra"`
 	// BatchSize is the number of sentences translated together. Default 32.
 	BatchSize int `yaml:"batch_size"`
+	// Precision is the number format of the decoder's products in search:
+	// fp32, or int8 (weights quantized once per model, activations per
+	// row; see decoder.QuantizeInt8). Default fp32.
+	Precision Precision `yaml:"precision"`
 }
+
+// Precision names the number format decoding multiplies in. It is a
+// config value.
+type Precision string
+
+// The precisions.
+const (
+	FP32 Precision = "fp32"
+	Int8 Precision = "int8"
+)
+
+// Valid reports whether p is fp32 or int8.
+func (p Precision) Valid() bool { return p == FP32 || p == Int8 }
 
 // DefaultConfig returns the defaults above.
 func DefaultConfig() Config {
-	return Config{Beam: 5, Alpha: 1, LengthPenalty: Marian, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32}
+	return Config{Beam: 5, Alpha: 1, LengthPenalty: Marian, MaxLenRatio: 2, MaxLenExtra: 10, BatchSize: 32, Precision: FP32}
 }
 
 // FieldError is one invalid value of the section (see package field).
@@ -58,6 +75,9 @@ func (c *Config) Validate() error {
 	}
 	if c.BatchSize < 1 {
 		errs = append(errs, &FieldError{Key: "batch_size", Msg: fmt.Sprintf("must be ≥ 1, got %d", c.BatchSize)})
+	}
+	if !c.Precision.Valid() {
+		errs = append(errs, &FieldError{Key: "precision", Msg: fmt.Sprintf("%q is not one of fp32, int8", c.Precision)})
 	}
 	return errors.Join(errs...)
 }

@@ -23,6 +23,7 @@ const (
 	revBatch         = 64
 	revHeldOut       = 500
 	revExactMatchMin = 0.95
+	revInt8SameMin   = 0.95 // int8 greedy outputs equal to fp32's
 )
 
 // revTask draws reverse-task sentences; seen remembers training sources so
@@ -90,7 +91,8 @@ func revConfig(kind cell.Kind) model.Config {
 
 // TestLearnsToReverse trains in float32 (the training type) with Adam and
 // clipping, as the trainer does, for a fixed number of steps, then greedy
-// decodes unseen sequences and asserts exact-match accuracy.
+// decodes unseen sequences and asserts exact-match accuracy, in fp32 and
+// in int8, and that int8 gives fp32's output on most of them.
 func TestLearnsToReverse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two models")
@@ -103,10 +105,17 @@ func TestLearnsToReverse(t *testing.T) {
 				t.Fatal(err)
 			}
 			trainReverse(m, task, revSteps)
-			acc := exactMatch(m, task.heldOut(revHeldOut))
+			held := task.heldOut(revHeldOut)
+			acc := exactMatch(m, held)
 			t.Logf("%s: exact match %.3f after %d steps", kind, acc, revSteps)
 			if acc < revExactMatchMin {
 				t.Fatalf("exact match %.3f < %.2f", acc, revExactMatchMin)
+			}
+			same, acc8 := int8Agreement(m, held)
+			t.Logf("%s: int8: exact match %.3f, %.3f of the outputs as fp32's", kind, acc8, same)
+			if acc8 < revExactMatchMin || same < revInt8SameMin {
+				t.Fatalf("int8: exact match %.3f (want ≥ %.2f), %.3f of the outputs as fp32's (want ≥ %.2f)",
+					acc8, revExactMatchMin, same, revInt8SameMin)
 			}
 		})
 	}

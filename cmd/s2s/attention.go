@@ -17,7 +17,8 @@ import (
 // attentionArgs are the flags of s2s attention.
 type attentionArgs struct {
 	model, src, out string
-	beam            int // 1: greedy
+	beam            int    // 1: greedy
+	precision       string // "": the config's
 }
 
 func newAttentionCommand() *cli.Command {
@@ -34,6 +35,7 @@ func newAttentionCommand() *cli.Command {
 			&cli.StringFlag{Name: "src", Usage: "source sentence `TEXT`", Destination: &a.src},
 			&cli.StringFlag{Name: "out", Usage: "PNG `FILE` to write", Destination: &a.out},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "beam size `K` (1: greedy)", Destination: &a.beam},
+			precisionFlag(&a.precision),
 		},
 		Action: func(c *cli.Context) error {
 			if err := a.check(c.Args().Len()); err != nil {
@@ -66,6 +68,9 @@ func (a attentionArgs) check(nargs int) error {
 func runAttention(stdout, stderr io.Writer, a attentionArgs) error {
 	m, err := openModel(a.model, model.TypeSeq2Seq, stderr)
 	if err != nil {
+		return err
+	}
+	if _, err := usePrecision(m, a.precision); err != nil {
 		return err
 	}
 	if m.Config.Model.Decoder.Attention == "none" {

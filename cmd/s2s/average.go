@@ -42,14 +42,14 @@ func newAverageCommand() *cli.Command {
 // runAverage averages the weights of a.ckpts into the model directory
 // a.out.
 func runAverage(a averageArgs, w, warn io.Writer) error {
-	first, err := openModel(a.ckpts[0], model.TypeSeq2Seq, warn)
+	first, err := openFP32Model(a.ckpts[0], model.TypeSeq2Seq, warn, "average")
 	if err != nil {
 		return err
 	}
 	var mean mat.Mean
 	mean.Add(first.Params().W)
 	for _, dir := range a.ckpts[1:] {
-		m, err := openModel(dir, model.TypeSeq2Seq, warn)
+		m, err := openFP32Model(dir, model.TypeSeq2Seq, warn, "average")
 		if err != nil {
 			return err
 		}

@@ -26,6 +26,7 @@ type benchArgs struct {
 	steps, warmup     int
 	perThread         bool
 	cpuprofile        string
+	precision         string
 }
 
 func newBenchCommand() *cli.Command {
@@ -38,7 +39,8 @@ func newBenchCommand() *cli.Command {
 			"(train: target tokens) or sentences_per_s (decode: batch 32, source length 20, 40 steps, EOS never\n" +
 			"chosen; with --threads N, the batch split among N searchers, as the PyTorch reference decodes one batch on N\n" +
 			"threads, or with --batches-per-thread N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
-			"gflops, peak_rss_mb and the spread of the timed steps.",
+			"gflops, peak_rss_mb and the spread of the timed steps. Decoding with --precision int8 also prints\n" +
+			"fp32_sentences_per_s (the same batches in fp32, alternating with int8's), int8_speedup and quantize_ms.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small", Destination: &a.shape},
 			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode", Destination: &a.mode},
@@ -48,6 +50,7 @@ func newBenchCommand() *cli.Command {
 			&cli.BoolFlag{Name: "batches-per-thread", Usage: "decode: each searcher decodes a batch of its own, as s2s translate --threads (time per batch: the round's divided by --threads)", Destination: &a.perThread},
 			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)", Destination: &a.steps},
 			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first", Destination: &a.warmup},
+			&cli.StringFlag{Name: "precision", Value: "fp32", Usage: "decode: fp32, or int8 (timed batch for batch against fp32, alternating)", Destination: &a.precision},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file", Destination: &a.cpuprofile},
 		},
 		Action: func(c *cli.Context) error {
@@ -67,6 +70,9 @@ func runBench(a benchArgs) error {
 	}
 	if a.threads < 1 || a.steps < 1 || a.warmup < 0 || a.beam < 1 {
 		return usagef("--threads, --steps and --beam must be ≥ 1, --warmup ≥ 0")
+	}
+	if p := translate.Precision(a.precision); !p.Valid() || (p == translate.Int8 && a.mode != "decode") {
+		return usagef("--precision %q: must be fp32, or int8 with --mode decode", a.precision)
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
 	if a.cpuprofile != "" {
@@ -100,11 +106,18 @@ func runBench(a benchArgs) error {
 		// (--batches-per-thread) decode a batch each as s2s translate does.
 		const batch, srcLen, steps = 32, 20, 40
 		r, err := translate.Bench(translate.BenchOptions{Shape: sh, Cell: kind, Beam: a.beam,
-			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, PerWorker: a.perThread, Seed: 1234})
+			Batch: batch, SrcLen: srcLen, Steps: steps, Warmup: a.warmup, Batches: a.steps, Workers: a.threads, PerWorker: a.perThread, Seed: 1234,
+			Precision: translate.Precision(a.precision)})
 		if err != nil {
 			return err
 		}
 		med := spread(out, r.BatchSeconds, "batch_s")
+		out["precision"] = a.precision
+		if len(r.FP32Seconds) > 0 {
+			fp := spread(out, r.FP32Seconds, "fp32_batch_s")
+			out["fp32_sentences_per_s"], out["int8_speedup"] = batch/fp, fp/med
+			out["quantize_ms"], out["kernel_int8"] = r.QuantizeSeconds*1e3, gemm.KernelInt8()
+		}
 		out["params"], out["beam"], out["sentences_per_s"] = r.Params, a.beam, batch/med
 		out["searchers"], out["batches_per_thread"] = a.threads, a.perThread
 		out["flop_per_token"] = r.FlopPerBatch / (batch * steps)

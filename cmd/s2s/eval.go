@@ -24,6 +24,7 @@ type evalArgs struct {
 	format         string
 	width          int
 	modelFlagsUsed bool
+	precision      string // "": the config's
 }
 
 // testSet is what translating a model's test set yields: the hypothesis
@@ -67,6 +68,7 @@ func evalFlags(a *evalArgs, refs *refList) []cli.Flag {
 		&cli.IntFlag{Name: "chrf-word-order", Usage: "chrF word n-gram order (2: chrF++)", Destination: &a.chrfWordOrder},
 		&cli.StringFlag{Name: "model", Usage: "model directory to translate the test set with (default runs/latest)", Destination: &a.model},
 		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)", Destination: &a.beam},
+		precisionFlag(&a.precision),
 		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
 		&cli.StringFlag{Name: "hyp", Usage: "hypothesis `FILE` (default standard input)", Destination: &a.hyp},
 		&cli.StringFlag{Name: "tokenize", Value: "13a", Usage: "BLEU tokenizer: 13a, intl, char or none", Destination: &a.tokenize},
@@ -82,7 +84,7 @@ func evalFlags(a *evalArgs, refs *refList) []cli.Flag {
 // finish completes the flags bound into a and checks them; positional
 // arguments are more reference files, as in sacreBLEU.
 func (a *evalArgs) finish(c *cli.Context, refs []string) error {
-	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam")
+	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision")
 	if c.IsSet("smooth-value") {
 		a.smoothValue = &a.smoothFlag
 	}
@@ -113,7 +115,7 @@ func (a evalArgs) check() error {
 	case a.sentence && a.bleu && a.chrf:
 		return usagef("eval: --sentence scores one metric at a time: give --bleu or --chrf, not both")
 	case len(a.refs) > 0 && a.modelFlagsUsed:
-		return usagef("eval: --model and --beam translate the test set; with --ref there is nothing to translate")
+		return usagef("eval: --model and --beam (and --precision) translate the test set; with --ref there is nothing to translate")
 	case len(a.refs) == 0 && a.hyp != "":
 		return usagef("eval: --hyp needs --ref FILE to score it against")
 	}

@@ -14,7 +14,7 @@ import (
 // one piece once everything is computed.
 func runEval(stdin io.Reader, stdout, stderr io.Writer, a evalArgs) error {
 	if len(a.refs) == 0 {
-		ts, err := translateTestSet(a.model, a.beam, stderr)
+		ts, err := translateTestSet(a.model, a.beam, a.precision, stderr)
 		if err != nil {
 			return err
 		}

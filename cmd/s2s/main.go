@@ -27,7 +27,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func newApp() *cli.App {
 	commands := []*cli.Command{
 		newAttentionCommand(), newAverageCommand(), newBenchCommand(), newEvalCommand(), newMergeCommand(),
-		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newSampleCommand(), newServeCommand(),
+		newNeuronsCommand(), newPlotCommand(), newPrepareCommand(), newQuantizeCommand(), newSampleCommand(), newServeCommand(),
 		newTokenizeCommand(), newTrainCommand(), newTranslateCommand(), newVersionCommand(),
 	}
 	return &cli.App{

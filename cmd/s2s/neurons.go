@@ -60,7 +60,7 @@ func (a neuronsArgs) check(nargs int) error {
 
 // runNeurons records the activations and writes the page atomically.
 func runNeurons(w, warn io.Writer, a neuronsArgs) error {
-	m, err := openModel(a.model, model.TypeLM, warn)
+	m, err := openFP32Model(a.model, model.TypeLM, warn, "neurons")
 	if err != nil {
 		return err
 	}

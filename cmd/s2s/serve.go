@@ -15,6 +15,7 @@ import (
 
 	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/serve"
+	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
 )
 
@@ -28,6 +29,7 @@ type serveArgs struct {
 	maxQueue    int
 	corsOrigins cli.StringSlice
 	apiKeyFile  string
+	precision   string // "": the config's
 }
 
 func newServeCommand() *cli.Command {
@@ -48,6 +50,7 @@ func newServeCommand() *cli.Command {
 			&cli.DurationFlag{Name: "max-wait", Value: 5 * time.Millisecond, Usage: "longest a partial batch waits for more sentences", Destination: &a.maxWait},
 			&cli.IntFlag{Name: "max-queue", Value: 4096, Usage: "most sentences waiting; more gets 503", Destination: &a.maxQueue},
 			&cli.StringSliceFlag{Name: "cors-origin", Usage: "allow cross-origin requests from `ORIGIN` (repeatable; * allows any)", Destination: &a.corsOrigins},
+			precisionFlag(&a.precision),
 			&cli.StringFlag{Name: "api-key-file", Usage: "require the key in `FILE` on the translation routes", Destination: &a.apiKeyFile},
 		},
 		Action: func(c *cli.Context) error {
@@ -112,6 +115,9 @@ func (a serveArgs) config(logw io.Writer) (serve.Config, error) {
 	}
 	cfg.Batcher.MaxBatch, cfg.Batcher.MaxWait, cfg.Batcher.MaxQueue = a.maxBatch, a.maxWait, a.maxQueue
 	cfg.CORSOrigins = a.corsOrigins.Value()
+	if cfg.Precision = a.precision; cfg.Precision != "" && !translate.Precision(cfg.Precision).Valid() {
+		return cfg, usagef("--precision %q is not one of fp32, int8", cfg.Precision)
+	}
 	cfg.Log = slog.New(slog.NewTextHandler(logw, nil))
 	if a.apiKeyFile != "" {
 		b, err := os.ReadFile(a.apiKeyFile)

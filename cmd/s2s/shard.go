@@ -69,6 +69,9 @@ func shardSettings(a translateArgs, o translate.Options) map[string]string {
 	if o.LengthPenalty == translate.GNMT {
 		s["length_penalty"] = string(o.LengthPenalty) // absent: Marian's, as before the option existed
 	}
+	if a.precision == string(translate.Int8) {
+		s["precision"] = a.precision // absent: fp32, as before the option existed
+	}
 	return s
 }
 

@@ -170,7 +170,7 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 // an average) for --init-from, checks that it has exactly this run's
 // vocabularies and model type, and returns its weights.
 func initFromWeights(dir string, cfg *configs.Config, data train.Data, warn io.Writer) (*mat.Set[float32], error) {
-	m, err := openModel(dir, cfg.Model.Type, warn)
+	m, err := openFP32Model(dir, cfg.Model.Type, warn, "training from it")
 	if err != nil {
 		return nil, fmt.Errorf("--init-from: %w", err)
 	}

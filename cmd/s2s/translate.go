@@ -37,6 +37,7 @@ type translateArgs struct {
 	scores                   bool
 	shard                    string // "I/N" or "auto/N"; "" translates the whole input
 	commitEvery              int
+	precision                string // "": the config's
 }
 
 func newTranslateCommand() *cli.Command {
@@ -71,6 +72,7 @@ func newTranslateCommand() *cli.Command {
 			&cli.StringFlag{Name: "alignments", Usage: "add alignments: hard (Pharaoh word pairs) or soft (attention weights)", Destination: &a.alignments},
 			&cli.BoolFlag{Name: "scores", Usage: "append the log-probability and normalised score to each line", Destination: &a.scores},
 			&cli.StringFlag{Name: "shard", Usage: "translate shard `I/N` of -i FILE into the directory -o DIR (auto/N: I from JOB_COMPLETION_INDEX)", Destination: &a.shard},
+			precisionFlag(&a.precision),
 			&cli.IntFlag{Name: "commit-every", Value: defaultCommitEvery, Usage: "with --shard, commit progress every `N` lines", Destination: &a.commitEvery},
 		},
 		Action: func(c *cli.Context) error {
@@ -182,6 +184,9 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if a.precision, err = usePrecision(m, a.precision); err != nil {
+		return err
+	}
 	opt, err := a.options(m)
 	if err != nil {
 		return err
@@ -238,10 +243,13 @@ func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
 
 // translateTestSet translates the test set of the model in dir
 // (runs/latest when "") with its best weights and beam size beam (0: the
-// config's), writes runs/<name>/test.hyp atomically and returns it with
-// the reference files.
-func translateTestSet(dir string, beam int, log io.Writer) (testSet, error) {
+// config's) in precision ("": the config's), writes runs/<name>/test.hyp
+// atomically and returns it with the reference files.
+func translateTestSet(dir string, beam int, precision string, log io.Writer) (testSet, error) {
 	m, err := openModel(dir, model.TypeSeq2Seq, log)
+	if err == nil {
+		_, err = usePrecision(m, precision)
+	}
 	if errors.Is(err, rundir.ErrNoModel) {
 		return testSet{}, fmt.Errorf("translating the test set needs a trained model: %s does not exist here; "+
 			"train one first with `s2s train CONFIG`, pass --model DIR, or score a translation with --ref REF [--hyp HYP]", rundir.Latest)

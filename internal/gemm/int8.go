@@ -92,6 +92,30 @@ func pickI8(cs []*int8Config, name string) *int8Config {
 // or "generic").
 func KernelInt8() string { return activeI8.name }
 
+// KernelsInt8 names the int8 kernels this CPU runs, fastest first.
+func KernelsInt8() []string {
+	var names []string
+	for _, c := range configsI8() {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// SetKernelInt8 makes the named int8 kernel (one of KernelsInt8) the one
+// Int8Packed.Mul uses and returns the one used before, so that tests of
+// other packages can run each path. It reports false, changing nothing,
+// for a kernel this CPU does not run. It must not run while a Mul does.
+func SetKernelInt8(name string) (prev string, ok bool) {
+	prev = activeI8.name
+	for _, c := range configsI8() {
+		if c.name == name {
+			activeI8 = c
+			return prev, true
+		}
+	}
+	return prev, false
+}
+
 // Dims returns op(B)'s shape, k×n; k is 0 while nothing is packed.
 func (p *Int8Packed) Dims() (k, n int) { return p.k, p.n }
 
@@ -99,15 +123,56 @@ func (p *Int8Packed) Dims() (k, n int) { return p.k, p.n }
 // stride ldb. It panics if b is too short for its shape or k exceeds
 // 2¹⁷.
 func (p *Int8Packed) Pack(tB bool, k, n int, b []float32, ldb int) {
-	if k < 1 || n < 1 || k > int8MaxK {
-		panic(fmt.Sprintf("gemm: Int8Packed.Pack of a %d×%d op(B)", k, n))
-	}
-	at := func(kk, j int) float32 { return b[kk*ldb+j] }
 	if tB {
 		checkOperand("b", len(b), n, k, ldb)
-		at = func(kk, j int) float32 { return b[j*ldb+kk] }
 	} else {
 		checkOperand("b", len(b), k, n, ldb)
+	}
+	p.reset(k, n)
+	col := make([]float32, k)
+	q := make([]int8, k)
+	for j := range n {
+		if tB {
+			col = b[j*ldb : j*ldb+k]
+		} else {
+			for kk := range k {
+				col[kk] = b[kk*ldb+j]
+			}
+		}
+		p.place(j, q, quantizeCol(q, col))
+	}
+}
+
+// QuantizeWeights quantizes w, n rows of k values with row stride ldw, as
+// Pack(true, k, n, w, ldw) does: row j of w (column j of op(B), one output
+// of a layer y = x·wᵀ) becomes q[j·k : (j+1)·k] with the scale scale[j],
+// so that w[j,kk] ≈ scale[j]·q[j·k+kk]. PackQuantized(k, n, q, scale)
+// then packs exactly what Pack packs. It panics if a slice is too short.
+func QuantizeWeights(q []int8, scale []float32, n, k int, w []float32, ldw int) {
+	checkOperand("w", len(w), n, k, ldw)
+	_, _ = q[n*k-1], scale[n-1]
+	for j := range n {
+		scale[j] = quantizeCol(q[j*k:(j+1)*k], w[j*ldw:j*ldw+k])
+	}
+}
+
+// PackQuantized packs op(B), k×n, from weights QuantizeWeights quantized:
+// q holds n rows of k values (row j is column j of op(B)), scale their n
+// scales. It panics if k or n is out of range or a slice is too short.
+func (p *Int8Packed) PackQuantized(k, n int, q []int8, scale []float32) {
+	if n >= 1 && k >= 1 {
+		_, _ = q[n*k-1], scale[n-1]
+	}
+	p.reset(k, n)
+	for j := range n {
+		p.place(j, q[j*k:(j+1)*k], scale[j])
+	}
+}
+
+// reset shapes p for a k×n op(B), all zeros.
+func (p *Int8Packed) reset(k, n int) {
+	if k < 1 || n < 1 || k > int8MaxK {
+		panic(fmt.Sprintf("gemm: Int8Packed.Pack of a %d×%d op(B)", k, n))
 	}
 	kp := (k + 3) &^ 3
 	np := (n + int8NR - 1) / int8NR * int8NR
@@ -118,26 +183,37 @@ func (p *Int8Packed) Pack(tB bool, k, n int, b []float32, ldb int) {
 	clear(p.data)
 	clear(p.scale)
 	clear(p.corr)
-	for j := range n {
-		var mx float32
-		for kk := range k {
-			mx = max(mx, abs32(at(kk, j)))
-		}
-		s := mx / 127
-		p.scale[j] = s
-		strip := p.data[j/int8NR*kp*int8NR:]
-		c := j % int8NR
-		var sum int32
-		for kk := range k {
-			var q int8
-			if s != 0 {
-				q = int8(quantize(at(kk, j), s, 127))
-			}
-			strip[kk/4*4*int8NR+c*4+kk%4] = q
-			sum += int32(q)
-		}
-		p.corr[j] = int8Zero * sum
+}
+
+// quantizeCol sets q (len(col)) to one column of op(B) quantized with the
+// scale s = max|col| / 127, and returns s.
+func quantizeCol(q []int8, col []float32) (s float32) {
+	var mx float32
+	for _, x := range col {
+		mx = max(mx, abs32(x))
 	}
+	s = mx / 127
+	for kk, x := range col {
+		q[kk] = 0
+		if s != 0 {
+			q[kk] = int8(quantize(x, s, 127))
+		}
+	}
+	return s
+}
+
+// place stores column j of op(B), quantized to q (k values) with scale s,
+// in its strip, with its scale and zero-point correction.
+func (p *Int8Packed) place(j int, q []int8, s float32) {
+	p.scale[j] = s
+	strip := p.data[j/int8NR*p.kp*int8NR:]
+	c := j % int8NR
+	var sum int32
+	for kk, v := range q[:p.k] {
+		strip[kk/4*4*int8NR+c*4+kk%4] = v
+		sum += int32(v)
+	}
+	p.corr[j] = int8Zero * sum
 }
 
 // quantize returns clamp(roundHalfEven(x/s), -lim, lim).

@@ -3,6 +3,7 @@ package gemm
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -299,5 +300,35 @@ func TestInt8Panics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestInt8PackQuantized checks that QuantizeWeights then PackQuantized
+// packs what Pack packs, so that weights quantized into a file multiply
+// with the same bits as weights quantized at load time.
+func TestInt8PackQuantized(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range []struct{ n, k int }{{1, 1}, {50, 7}, {97, 130}} {
+		w := randF32(rng, sh.n*sh.k, 2)
+		clear(w[:sh.k]) // an all-zero row: scale 0
+		var want, got Int8Packed
+		want.Pack(true, sh.k, sh.n, w, sh.k)
+		q, s := make([]int8, sh.n*sh.k), make([]float32, sh.n)
+		QuantizeWeights(q, s, sh.n, sh.k, w, sh.k)
+		got.PackQuantized(sh.k, sh.n, q, s)
+		if !slices.Equal(got.data, want.data) || !slices.Equal(got.scale, want.scale) || !slices.Equal(got.corr, want.corr) {
+			t.Errorf("%d×%d: PackQuantized differs from Pack", sh.n, sh.k)
+		}
+		var tr Int8Packed // op(B) given untransposed: the same quantization
+		wt := make([]float32, sh.n*sh.k)
+		for j := range sh.n {
+			for kk := range sh.k {
+				wt[kk*sh.n+j] = w[j*sh.k+kk]
+			}
+		}
+		tr.Pack(false, sh.k, sh.n, wt, sh.n)
+		if !slices.Equal(tr.data, want.data) || !slices.Equal(tr.scale, want.scale) {
+			t.Errorf("%d×%d: Pack(false) differs from Pack(true)", sh.n, sh.k)
+		}
 	}
 }

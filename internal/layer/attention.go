@@ -39,6 +39,10 @@ type Memory[F mat.Float] struct {
 	K    mat.Mat[F] // (B·S, D) keys, from Attention.Keys (for Dot, H itself)
 	Lens []int      // (B) source lengths; positions j ≥ Lens[b] are padding
 	S    int        // source length of the padded batch
+	// Query is Bahdanau's W_qᵀ (Hq, A) packed for Forward's query
+	// projection (another precision, such as int8, may give other bits);
+	// nil multiplies W_q itself. Backward ignores it.
+	Query gemm.PackedB[F]
 }
 
 // Attention scores a query row against the positions of its memory row,
@@ -161,7 +165,7 @@ func memRow(rows []int, n, b int) int {
 // the contexts into ctx (N, C). tr must be Resized for (N, m.S).
 func (a Attention[F]) Forward(tr *AttnTrace[F], ctx, q mat.Mat[F], m Memory[F], rows []int) {
 	if a.Kind == Bahdanau {
-		a.Q.Forward(tr.QP, q, Part[F]{})
+		a.Q.Forward(tr.QP, q, Part[F]{Packed: m.Query})
 	}
 	B := len(m.Lens)
 	for n := 0; n < q.Rows; n++ {

@@ -25,8 +25,9 @@ import (
 type Dtype string
 
 // The element types this package decodes. Others (I64, U8, …) are accepted
-// in a header but cannot be read into floats.
+// in a header but cannot be read into floats; I8 is read by GetInt8 alone.
 const (
+	I8   Dtype = "I8"
 	F16  Dtype = "F16"
 	BF16 Dtype = "BF16"
 	F32  Dtype = "F32"

@@ -73,3 +73,23 @@ func prod(shape []int) int {
 	}
 	return n
 }
+
+// GetInt8 returns the named I8 tensor, which must have the given shape, in
+// a fresh slice. Errors are Fill's: ErrMissing, ErrShape, or ErrDtype for
+// a tensor that is not I8.
+func GetInt8(f *File, name string, shape ...int) ([]int8, error) {
+	in, ok := f.Lookup(name)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("%s: tensor %q: %w", f.Path, name, ErrMissing)
+	case !slices.Equal(in.Shape, shape):
+		return nil, fmt.Errorf("%s: tensor %q: shape %v, want %v: %w", f.Path, name, in.Shape, shape, ErrShape)
+	case in.Dtype != I8:
+		return nil, fmt.Errorf("%s: tensor %q: dtype %s, want %s: %w", f.Path, name, in.Dtype, I8, ErrDtype)
+	}
+	q := make([]int8, in.Len())
+	for i, b := range f.data[in.Begin:in.End] {
+		q[i] = int8(b)
+	}
+	return q, nil
+}

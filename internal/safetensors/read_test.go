@@ -140,3 +140,35 @@ func TestGetErrors(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestInt8RoundTrip writes F32 and I8 tensors together and reads each
+// back, with the I8 tensors after the F32 ones in the data.
+func TestInt8RoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	fs := []Tensor[float32]{{Name: "w.scale", Shape: []int{2}, Data: []float32{0.5, 0.25}}}
+	is := []Int8Tensor{{Name: "w", Shape: []int{2, 3}, Data: []int8{-127, 0, 1, 127, -1, 5}}}
+	if err := WriteInt8(&b, fs, is, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("mixed.safetensors", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := GetInt8(f, "w", 2, 3)
+	if err != nil || !slices.Equal(q, is[0].Data) {
+		t.Errorf("GetInt8: %v, %v; want %v", q, err, is[0].Data)
+	}
+	s, err := Get[float32](f, "w.scale")
+	if err != nil || !slices.Equal(s.Data, fs[0].Data) {
+		t.Errorf("Get: %v, %v", s.Data, err)
+	}
+	if _, err := Get[float32](f, "w"); !errors.Is(err, ErrDtype) {
+		t.Errorf("Get of I8 as float32: %v, want ErrDtype", err)
+	}
+	if _, err := GetInt8(f, "w.scale", 2); !errors.Is(err, ErrDtype) {
+		t.Errorf("GetInt8 of F32: %v, want ErrDtype", err)
+	}
+	if _, err := GetInt8(f, "w", 3, 2); !errors.Is(err, ErrShape) {
+		t.Errorf("GetInt8 with the wrong shape: %v, want ErrShape", err)
+	}
+}

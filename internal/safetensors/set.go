@@ -69,10 +69,22 @@ func LoadSet[F mat.Float](path string, set *mat.Set[F], extras ...Extra[F]) (map
 // stored with shape (Cols), PyTorch's layout for a bias. Everything is
 // checked before anything is written: on error the set is unchanged.
 func FillSet[F mat.Float](set *mat.Set[F], f *File, extras ...Extra[F]) error {
+	return FillSetExcept(set, f, nil, extras...)
+}
+
+// FillSetExcept is FillSet for a file that stores some tensors in another
+// form, read by other means: a parameter whose name other accepts is left
+// unchanged, and a stored tensor whose name other accepts is not
+// unexpected. A nil other accepts none.
+func FillSetExcept[F mat.Float](set *mat.Set[F], f *File, other func(name string) bool, extras ...Extra[F]) error {
 	ts, err := SetTensors(set, extras...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
+	if other == nil {
+		other = func(string) bool { return false }
+	}
+	ts = slices.DeleteFunc(ts, func(t Tensor[F]) bool { return other(t.Name) })
 	var errs []error
 	want := make(map[string]bool, len(ts))
 	for i, t := range ts {
@@ -86,7 +98,7 @@ func FillSet[F mat.Float](set *mat.Set[F], f *File, extras ...Extra[F]) error {
 		}
 	}
 	for _, in := range f.tensors {
-		if !want[in.Name] {
+		if !want[in.Name] && !other(in.Name) {
 			errs = append(errs, fmt.Errorf("%s: tensor %q: %w", f.Path, in.Name, ErrUnexpected))
 		}
 	}

@@ -24,7 +24,7 @@ func isBiasName(name string) bool {
 // SaveWeights writes the set's weights to path atomically, as
 // WriteWeights lays them out.
 func SaveWeights[F mat.Float](path string, set *mat.Set[F], meta map[string]string) error {
-	ts, err := weightTensors(set)
+	ts, err := WeightTensors(set)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -36,15 +36,16 @@ func SaveWeights[F mat.Float](path string, set *mat.Set[F], meta map[string]stri
 // (C), as PyTorch stores them, so that Python users can load them as they
 // are. LoadSet reads them back into the (1, C) parameters.
 func WriteWeights[F mat.Float](w io.Writer, set *mat.Set[F], meta map[string]string) error {
-	ts, err := weightTensors(set)
+	ts, err := WeightTensors(set)
 	if err != nil {
 		return err
 	}
 	return Write(w, ts, meta)
 }
 
-// weightTensors returns the set's tensors with biases as vectors.
-func weightTensors[F mat.Float](set *mat.Set[F]) ([]Tensor[F], error) {
+// WeightTensors returns the tensors WriteWeights writes, aliasing the
+// set: SetTensors's, with biases as vectors.
+func WeightTensors[F mat.Float](set *mat.Set[F]) ([]Tensor[F], error) {
 	ts, err := SetTensors(set)
 	if err != nil {
 		return nil, err

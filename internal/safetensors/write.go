@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -39,6 +40,20 @@ func WriteFile[F mat.Float](path string, tensors []Tensor[F], meta map[string]st
 	return f.Commit()
 }
 
+// WriteFileInt8 writes tensors, then ints, and meta to path atomically, as
+// WriteInt8 lays them out.
+func WriteFileInt8[F mat.Float](path string, tensors []Tensor[F], ints []Int8Tensor, meta map[string]string) error {
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := WriteInt8(f, tensors, ints, meta); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Commit()
+}
+
 // Write writes a safetensors file to w: the header (metadata first, keys
 // sorted, then the tensors in the given order, no spaces, padded with spaces
 // to a multiple of 8 bytes), then each tensor's data in the given order, as
@@ -47,7 +62,26 @@ func WriteFile[F mat.Float](path string, tensors []Tensor[F], meta map[string]st
 // or "__metadata__", a shape has a negative dimension, or a Data length is
 // not the product of its Shape.
 func Write[F mat.Float](w io.Writer, tensors []Tensor[F], meta map[string]string) error {
-	hdr, err := header(tensors, meta)
+	return WriteInt8(w, tensors, nil, meta)
+}
+
+// Int8Tensor is one named tensor of dtype I8, laid out as Tensor.
+type Int8Tensor struct {
+	Name  string
+	Shape []int
+	Data  []int8
+}
+
+// WriteInt8 is Write with the I8 tensors ints laid out after tensors.
+func WriteInt8[F mat.Float](w io.Writer, tensors []Tensor[F], ints []Int8Tensor, meta map[string]string) error {
+	es := make([]entry, 0, len(tensors)+len(ints))
+	for _, t := range tensors {
+		es = append(es, entry{t.Name, dtypeOf[F](), t.Shape, len(t.Data)})
+	}
+	for _, t := range ints {
+		es = append(es, entry{t.Name, I8, t.Shape, len(t.Data)})
+	}
+	hdr, err := header(es, meta)
 	if err != nil {
 		return err
 	}
@@ -60,7 +94,19 @@ func Write[F mat.Float](w io.Writer, tensors []Tensor[F], meta map[string]string
 	for _, t := range tensors {
 		writeData(bw, buf, t.Data)
 	}
+	for _, t := range ints {
+		bw.Write(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(t.Data))), len(t.Data)))
+	}
 	return bw.Flush() // bufio keeps the first write error
+}
+
+// entry is one tensor's header entry: name, dtype, shape and the number
+// of elements its data holds.
+type entry struct {
+	name  string
+	dt    Dtype
+	shape []int
+	n     int
 }
 
 // writeData encodes data through buf, chunk by chunk, into w.
@@ -76,25 +122,25 @@ func writeData[F mat.Float](w io.Writer, buf []byte, data []F) {
 }
 
 // header returns the padded JSON header for tensors laid out in order.
-func header[F mat.Float](tensors []Tensor[F], meta map[string]string) ([]byte, error) {
+func header(tensors []entry, meta map[string]string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	if len(meta) > 0 {
 		writeMeta(&b, meta)
 	}
-	dt, size := dtypeOf[F](), dtypeSize[dtypeOf[F]()]
 	seen := make(map[string]bool, len(tensors))
 	off := 0
 	for _, t := range tensors {
-		n, err := checkTensor(t.Name, t.Shape, len(t.Data), seen)
+		n, err := checkTensor(t.name, t.shape, t.n, seen)
 		if err != nil {
 			return nil, err
 		}
 		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
-		writeString(&b, t.Name)
-		fmt.Fprintf(&b, `:{"dtype":%q,"shape":[%s],"data_offsets":[%d,%d]}`, dt, joinInts(t.Shape), off, off+n*size)
+		size := dtypeSize[t.dt]
+		writeString(&b, t.name)
+		fmt.Fprintf(&b, `:{"dtype":%q,"shape":[%s],"data_offsets":[%d,%d]}`, t.dt, joinInts(t.shape), off, off+n*size)
 		off += n * size
 	}
 	b.WriteByte('}')
