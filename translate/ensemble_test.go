@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/encoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
@@ -202,5 +203,61 @@ func TestEnsembleBatchIndependence(t *testing.T) {
 		if alone := s.Search(srcs[i : i+1]); !reflect.DeepEqual(alone[0], batch[i]) {
 			t.Errorf("sentence %d: alone %v, in a batch %v", i, alone[0], batch[i])
 		}
+	}
+}
+
+// TestStreamOwnTokenizers: a Stream over an ensemble whose models have
+// their own source tokenizers (vocabularies of 280 and 300, which split
+// the test lines differently) gives each model the ids of its own
+// tokenizer, truncated to its own MaxLen: its n-best output equals a
+// Searcher's on sources encoded by hand.
+func TestStreamOwnTokenizers(t *testing.T) {
+	lines := []string{"the cat sat on the mat", "", "кошка сидела на коврике", "a dog"}
+	learn := func(v int) *corpora.Tokenizer {
+		tok, err := corpora.Learn(corpora.LearnOptions{VocabSize: v, MinFrequency: 1}, lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	tok1, tok2, tgt := learn(280), learn(300), learn(290)
+	if reflect.DeepEqual(tok1.Encode(lines[0]), tok2.Encode(lines[0])) {
+		t.Fatal("the two source tokenizers split the line alike: the test shows nothing")
+	}
+	cfg := model.DefaultConfig()
+	cfg.Encoder = encoder.Config{Cell: cell.GRU, Layers: 1, Bidirectional: true, Emb: 8, Hidden: 8}
+	cfg.Decoder = decoder.Config{Cell: cell.GRU, Layers: 1, Emb: 8, Hidden: 12, Attention: layer.Bahdanau, Bridge: decoder.BridgeTanh}
+	newModel := func(src *corpora.Tokenizer, seed uint64) *model.Seq2Seq[float32] {
+		m, err := model.New[float32](cfg, src.VocabSize(), tgt.VocabSize(), rand.New(rand.NewPCG(seed, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m1, m2 := newModel(tok1, 1), newModel(tok2, 2)
+	opt := testOptions(Beam, 3, 2)
+	opt.MaxLenExtra = 3
+	st := &Stream[float32]{Model: m1, Others: []*model.Seq2Seq[float32]{m2}, Weights: []float64{2, 1},
+		Options: opt, BatchSize: 2, Workers: 1, Format: Format{NBest: true, Align: Hard, Src: tok1, Tgt: tgt},
+		Input: Input{Tok: tok1, Others: []SourceTok{{Tok: tok2, MaxLen: 4}}, Name: "in"}}
+	var warns strings.Builder
+	st.Warn = &warns
+	got, err := st.Lines(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustEnsemble(t, Ensemble[float32]{Models: []*model.Seq2Seq[float32]{m1, m2}, Weights: []float64{2, 1}}, opt)
+	var want []string
+	for i, l := range lines {
+		o := tok2.Encode(l)
+		src := Source{Tokens: tok1.Encode(l), Others: [][]int32{o[:min(len(o), 4)]}, Line: i}
+		out := st.Format.Append(nil, i, src.Tokens, s.Search([]Source{src})[0])
+		want = append(want, strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")...)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stream output\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if w := warns.String(); !strings.Contains(w, "in:1: ") || !strings.Contains(w, "model 2's data.max_len 4") {
+		t.Errorf("warnings %q: want line 1 truncated for model 2", w)
 	}
 }
