@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"math"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/corpora"
@@ -123,7 +129,7 @@ func pairBatch(src, tgt []int32) *model.Batch {
 
 // TestEnsembleErrors: another target vocabulary names both tokenizer
 // files; --weights needs one weight > 0 per model (a usage error naming
-// the flag), for translate and eval alike.
+// the flag), for translate, eval and serve alike.
 func TestEnsembleErrors(t *testing.T) {
 	ensembleRuns(t)
 	_, _, err := runCLI(t, strings.NewReader("x\n"), "translate", "--model", "runs/a", "--model", "runs/c")
@@ -136,12 +142,58 @@ func TestEnsembleErrors(t *testing.T) {
 		{"--model", "runs/a", "--model", "runs/b", "--weights", "1,0"}, {"--model", "runs/a", "--model", "runs/b", "--weights", "1,x"},
 		{"--model", "runs/a", "--model", "runs/b", "--weights", "1,-2"},
 	} {
-		for _, cmd := range []string{"translate", "eval"} {
+		for _, cmd := range []string{"translate", "eval", "serve"} {
 			_, _, err := runCLI(t, strings.NewReader("x\n"), append([]string{cmd}, args...)...)
 			var u usageError
 			if !errors.As(err, &u) || !strings.Contains(err.Error(), "--weights") {
 				t.Errorf("%s %v: %v; want a usage error naming --weights", cmd, args, err)
 			}
 		}
+	}
+}
+
+// TestServeEnsembleSIGHUP runs `s2s serve` with two models in a child
+// process (as TestServeSIGTERM does): it names both, SIGHUP reloads both,
+// GET /v1/info lists both with their weights, and SIGTERM stops it.
+func TestServeEnsembleSIGHUP(t *testing.T) {
+	ensembleRuns(t)
+	args := []string{"serve", "--model", "runs/a", "--model", "runs/b", "--weights", "1,3", "--addr", "127.0.0.1:0", "--threads", "1"}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSIGTERM$")
+	cmd.Env = append(os.Environ(), "S2S_MAIN_ARGS="+strings.Join(args, "\x1f"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`^serving runs/a \+ runs/b .* at (http://\S+)/\n$`).FindStringSubmatch(first)
+	if err != nil || m == nil {
+		t.Fatalf("first line %q (%v), want both models and the URL; stderr:\n%s", first, err, logs.String())
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, &logs, `msg=reloaded dir="runs/a runs/b"`)
+	resp, err := http.Get(m[1] + "/v1/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		Models []struct {
+			Name   string
+			Weight float64
+		}
+	}
+	err = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if err != nil || len(info.Models) != 2 || info.Models[0].Name != "a" || info.Models[1].Name != "b" || info.Models[1].Weight != 0.75 {
+		t.Errorf("info %+v (%v): want a with 0.25 and b with 0.75", info, err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v; stderr:\n%s", err, logs.String())
 	}
 }
