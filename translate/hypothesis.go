@@ -44,7 +44,8 @@ func (s Source) empty(n int) bool {
 type Hypothesis struct {
 	// Tokens are the output ids without BOS and EOS.
 	Tokens []int32
-	// LogProb is the sum of the log-probabilities of Tokens and EOS.
+	// LogProb is the sum of the log-probabilities of Tokens and EOS; for
+	// an Ensemble, of their combined scores Σᵢ wᵢ·log pᵢ.
 	LogProb float64
 	// Score is LogProb / (len(Tokens)+1)^alpha, the ranking score.
 	Score float64
