@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/s2s-nmt/s2s/configs"
+	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/manifest"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/rundir"
@@ -295,5 +297,33 @@ func TestOpenLM(t *testing.T) {
 		if !slices.Equal(m.LM.Params().W, want.Params().W) {
 			t.Errorf("%q: weights differ from those saved", dir)
 		}
+	}
+}
+
+// TestSameTarget: models with their own source tokenizers but one target
+// vocabulary form an ensemble; another target vocabulary is refused with
+// both tokenizer files named.
+func TestSameTarget(t *testing.T) {
+	dir := t.TempDir()
+	tgt, src2, other := rundirtest.Tokenizer(t, 300), rundirtest.Tokenizer(t, 280), rundirtest.Tokenizer(t, 290)
+	cfg := rundirtest.Config("tiny", 20)
+	var ms []*model
+	for i, tok := range [][2]*corpora.Tokenizer{{tgt, tgt}, {src2, tgt}, {tgt, other}} {
+		d := filepath.Join(dir, strconv.Itoa(i))
+		rundirtest.WriteWith(t, d, cfg, tok[0], tok[1], 1)
+		m, err := open(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rundir.SameTarget(ms[:2]); err != nil {
+		t.Errorf("own source tokenizers, one target vocabulary: %v", err)
+	}
+	err := rundir.SameTarget(ms)
+	want := filepath.Join(dir, "0", rundir.TgtTokenizer) + " and " + filepath.Join(dir, "2", rundir.TgtTokenizer) +
+		": target vocabularies differ (300 ids, not 290); an ensemble needs one target vocabulary"
+	if err == nil || err.Error() != want {
+		t.Errorf("another target vocabulary: %v\nwant %s", err, want)
 	}
 }

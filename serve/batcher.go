@@ -74,7 +74,7 @@ const maxSearchers = 8
 // A search that panics fails the requests in its batch with ErrSearch,
 // and its worker drops that searcher and keeps serving.
 type Batcher struct {
-	m   *model.Seq2Seq[float32]
+	e   translate.Ensemble[float32] // one model, or an ensemble
 	cfg BatcherConfig
 	met *Metrics
 
@@ -121,6 +121,14 @@ type item struct {
 // receives its queue, batch and sentence metrics (nil: metrics of its
 // own). Close stops it.
 func NewBatcher(m *model.Seq2Seq[float32], cfg BatcherConfig, met *Metrics) *Batcher {
+	return NewEnsembleBatcher(translate.Ensemble[float32]{Models: []*model.Seq2Seq[float32]{m}}, cfg, met)
+}
+
+// NewEnsembleBatcher returns a batcher over the ensemble e, as NewBatcher
+// does over one model. Sentences are grouped by the length of their
+// Source.Tokens, the first model's. An invalid e fails every request
+// (translate.Ensemble.Validate says why).
+func NewEnsembleBatcher(e translate.Ensemble[float32], cfg BatcherConfig, met *Metrics) *Batcher {
 	if met == nil {
 		met = NewMetrics()
 	}
@@ -134,7 +142,7 @@ func NewBatcher(m *model.Seq2Seq[float32], cfg BatcherConfig, met *Metrics) *Bat
 		cfg.MaxQueue = 4096
 	}
 	cfg.MaxWait = max(cfg.MaxWait, 0)
-	b := &Batcher{m: m, cfg: cfg, met: met, kick: make(chan struct{}, 1), closing: make(chan struct{})}
+	b := &Batcher{e: e, cfg: cfg, met: met, kick: make(chan struct{}, 1), closing: make(chan struct{})}
 	b.workers.Add(cfg.Threads)
 	for range cfg.Threads {
 		go b.work()
@@ -447,7 +455,7 @@ func (w *worker) search(opt translate.Options) (hyps [][]translate.Hypothesis, e
 func (w *worker) searcher(opt translate.Options) (*translate.Searcher[float32], error) {
 	k := slices.IndexFunc(w.searchers, func(s *translate.Searcher[float32]) bool { return s.Options() == opt })
 	if k < 0 {
-		s, err := translate.NewSearcher(w.b.m, opt)
+		s, err := translate.NewEnsembleSearcher(w.b.e, opt)
 		if err != nil {
 			return nil, err
 		}

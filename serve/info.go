@@ -2,10 +2,30 @@ package serve
 
 import (
 	"net/http"
+
+	"github.com/s2s-nmt/s2s/model"
+	"github.com/s2s-nmt/s2s/translate"
 )
 
-// Info is the answer of GET /v1/info: what model is served.
+// Info is the answer of GET /v1/info: what model is served. Its fields
+// but Beam and Models describe the model, or an ensemble's first model.
 type Info struct {
+	ModelInfo
+	// Beam is the default beam size of a request.
+	Beam int `json:"beam"`
+	// Models are every model served, in order, each with its weight
+	// (normalised to sum to 1): one for a single model.
+	Models []MemberInfo `json:"models"`
+}
+
+// MemberInfo is one model of the ensemble served and its weight.
+type MemberInfo struct {
+	ModelInfo
+	Weight float64 `json:"weight"`
+}
+
+// ModelInfo describes one model.
+type ModelInfo struct {
 	Name      string    `json:"name"`
 	Languages Languages `json:"languages"`
 	// Architecture is the network's shape.
@@ -17,8 +37,6 @@ type Info struct {
 	// ID is the model's identity: the SHA-256 of its manifest. A reload
 	// to other files changes it.
 	ID string `json:"id"`
-	// Beam is the default beam size of a request.
-	Beam int `json:"beam"`
 }
 
 // Languages are the language codes a model translates from and into.
@@ -62,13 +80,26 @@ type Vocabulary struct {
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	b := s.cur.Load()
-	m := b.m
-	e, d := m.Net.Cfg.Encoder, m.Net.Cfg.Decoder
-	beam := m.Config.Translate.Beam
+	beam := b.m.Config.Translate.Beam
 	if s.cfg.Beam > 0 {
 		beam = s.cfg.Beam
 	}
-	writeJSON(w, http.StatusOK, Info{
+	in := Info{ModelInfo: modelInfo(b.m), Beam: beam}
+	nets := make([]*model.Seq2Seq[float32], len(b.ms))
+	for i, m := range b.ms {
+		nets[i] = m.Net
+	}
+	weights := translate.Ensemble[float32]{Models: nets, Weights: s.cfg.Weights}.Normalised()
+	for i, m := range b.ms {
+		in.Models = append(in.Models, MemberInfo{ModelInfo: modelInfo(m), Weight: weights[i]})
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+// modelInfo describes m.
+func modelInfo(m *Model) ModelInfo {
+	e, d := m.Net.Cfg.Encoder, m.Net.Cfg.Decoder
+	return ModelInfo{
 		Name:      m.Config.Name,
 		Languages: Languages{Source: m.Config.Data.SrcLang, Target: m.Config.Data.TgtLang},
 		Architecture: Architecture{
@@ -79,6 +110,5 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 		Vocabulary: Vocabulary{Source: m.Src.VocabSize(), Target: m.Tgt.VocabSize()},
 		Parameters: len(m.Params().W),
 		ID:         m.ID,
-		Beam:       beam,
-	})
+	}
 }

@@ -67,6 +67,9 @@ func (s *Server) run(ctx context.Context, b *backend, j job) ([][]line, error) {
 		return nil, err
 	}
 	in := translate.Input{Tok: b.m.Src, MaxLen: b.m.Config.Data.MaxLen, Name: "request"}
+	for _, o := range b.ms[1:] {
+		in.Others = append(in.Others, translate.SourceTok{Tok: o.Src, MaxLen: o.Config.Data.MaxLen})
+	}
 	out := make([][]line, len(j.texts))
 	var srcs []translate.Source
 	var at [][2]int // for each of srcs, its text and line

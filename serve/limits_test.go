@@ -113,7 +113,7 @@ func (f *fakeSearcher) Close() {}
 
 // withFake puts f in place of s's batcher.
 func withFake(s *Server, f *fakeSearcher) {
-	s.cur.Store(&backend{m: s.Model(), batcher: f})
+	s.cur.Store(&backend{m: s.Model(), ms: s.Models(), batcher: f})
 }
 
 // TestBatcherErrors checks the answers to a full queue (503 with

@@ -26,12 +26,15 @@ func TestOpenRoutes(t *testing.T) {
 	var info Info
 	do(t, h, "GET", "/v1/info", "", "").decode(t, &info)
 	m := s.Model()
-	want := Info{Name: "tiny", Languages: Languages{"en", "ru"}, Vocabulary: Vocabulary{m.Src.VocabSize(), m.Tgt.VocabSize()},
-		Parameters: len(m.Params().W), ID: m.ID, Beam: 5}
+	want := ModelInfo{Name: "tiny", Languages: Languages{"en", "ru"}, Vocabulary: Vocabulary{m.Src.VocabSize(), m.Tgt.VocabSize()},
+		Parameters: len(m.Params().W), ID: m.ID}
 	arch := info.Architecture
 	info.Architecture = Architecture{}
-	if info != want || arch.Encoder.Cell != "gru" || arch.Decoder.Hidden != 16 || arch.Decoder.Attention != "bahdanau" || len(info.ID) != 64 {
+	if info.ModelInfo != want || info.Beam != 5 || arch.Encoder.Cell != "gru" || arch.Decoder.Hidden != 16 || arch.Decoder.Attention != "bahdanau" || len(info.ID) != 64 {
 		t.Fatalf("info %+v %+v, want %+v", info, arch, want)
+	}
+	if len(info.Models) != 1 || info.Models[0].ID != m.ID || info.Models[0].Weight != 1 || info.Models[0].Architecture != arch {
+		t.Fatalf("info.models %+v: want the one model with weight 1", info.Models)
 	}
 	s.Drain()
 	if a := do(t, h, "GET", "/readyz", "", ""); a.code != 503 || !strings.Contains(a.errorMsg(t), "draining") {

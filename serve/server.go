@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,10 +43,13 @@ type Config struct {
 	Deadline time.Duration
 	// Log receives one line per request and the reloads; nil discards.
 	Log *slog.Logger
-	// Precision is the number format of search, fp32 or int8, for the
+	// Precision is the number format of search, fp32 or int8, for every
 	// model and every reload (see rundir.Model.SetPrecision); "": each
 	// model config's translate.precision.
 	Precision string
+	// Weights weigh the models of an ensemble (NewEnsemble), one per
+	// model, each > 0; nil weighs them equally. See translate.Ensemble.
+	Weights []float64
 }
 
 // DefaultConfig returns the defaults: 32 sentences a batch, 5 ms of
@@ -79,10 +83,12 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// backend is a loaded model and the batcher that serves it; a reload
-// swaps the whole backend, so a request sees one model throughout.
+// backend is a loaded model, or an ensemble, and the batcher that serves
+// it; a reload swaps the whole backend, so a request sees one model
+// throughout.
 type backend struct {
-	m       *Model
+	m       *Model   // the first model: tokenizers, config, alignments
+	ms      []*Model // every model, m first
 	batcher searcher
 }
 
@@ -93,8 +99,8 @@ type searcher interface {
 	Close()
 }
 
-// Server serves one model at a time; Reload swaps it for another while
-// requests keep coming.
+// Server serves one model, or one ensemble, at a time; Reload swaps it
+// for another while requests keep coming.
 type Server struct {
 	cfg     Config
 	met     *Metrics
@@ -105,14 +111,21 @@ type Server struct {
 
 // New returns a server of m, a translation model, with cfg.
 func New(m *Model, cfg Config) (*Server, error) {
-	if m.Net == nil {
-		return nil, fmt.Errorf("%s: %w", m.Dir, m.Want(model.TypeSeq2Seq))
-	}
+	return NewEnsemble([]*Model{m}, cfg)
+}
+
+// NewEnsemble returns a server of the ensemble of ms, translation models
+// that share one target vocabulary, weighted by cfg.Weights. Each model
+// encodes a request with its own source tokenizer; the first gives the
+// defaults, the length bound and grouping, the alignments and the
+// languages. One model serves exactly as New.
+func NewEnsemble(ms []*Model, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg.withDefaults(), met: NewMetrics()}
-	if err := s.usePrecision(m); err != nil {
+	b, err := s.newBackend(ms)
+	if err != nil {
 		return nil, err
 	}
-	s.cur.Store(s.newBackend(m))
+	s.cur.Store(b)
 	s.ready.Store(true)
 	s.handler = s.routes()
 	return s, nil
@@ -127,8 +140,30 @@ func (s *Server) usePrecision(m *Model) error {
 	return m.SetPrecision(p)
 }
 
-func (s *Server) newBackend(m *Model) *backend {
-	return &backend{m: m, batcher: NewBatcher(m.Net, s.cfg.Batcher, s.met)}
+// newBackend checks that ms are translation models that can form an
+// ensemble with the configured weights, sets their precision, and returns
+// their backend.
+func (s *Server) newBackend(ms []*Model) (*backend, error) {
+	if len(ms) == 0 {
+		return nil, errors.New("serve: no model")
+	}
+	e := translate.Ensemble[float32]{Weights: s.cfg.Weights}
+	for _, m := range ms {
+		if m.Net == nil {
+			return nil, fmt.Errorf("%s: %w", m.Dir, m.Want(model.TypeSeq2Seq))
+		}
+		if err := s.usePrecision(m); err != nil {
+			return nil, err
+		}
+		e.Models = append(e.Models, m.Net)
+	}
+	if err := rundir.SameTarget(ms); err != nil {
+		return nil, err
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return &backend{m: ms[0], ms: ms, batcher: NewEnsembleBatcher(e, s.cfg.Batcher, s.met)}, nil
 }
 
 // Handler returns the server's routes.
@@ -137,33 +172,65 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *Metrics { return s.met }
 
-// Model returns the model being served.
+// Model returns the model being served, an ensemble's first.
 func (s *Server) Model() *Model { return s.cur.Load().m }
 
-// Reload opens the model directory dir anew (verifying its manifest) and
-// swaps it in: new requests go to it, requests already queued finish on
-// the old model. Any self-consistent translation model is taken,
-// whatever its vocabulary or languages. On error the old model keeps
-// serving and the error says why the new one was refused.
-func (s *Server) Reload(dir string) error {
-	m, err := rundir.Open[float32](dir, configs.Load)
-	if err == nil && m.Net == nil {
-		err = m.Want(model.TypeSeq2Seq)
+// Models returns every model being served, in order.
+func (s *Server) Models() []*Model { return s.cur.Load().ms }
+
+// Reload opens the model directories dirs anew (verifying their
+// manifests) and swaps them in as the served model or ensemble, weighted
+// by Config.Weights: new requests go to them, requests already queued
+// finish on the old ones. Any self-consistent translation models that
+// share a target vocabulary are taken, whatever their vocabulary or
+// languages. On error the old models keep serving and the error says why
+// the new ones were refused.
+func (s *Server) Reload(dirs ...string) error {
+	var ms []*Model
+	var err error
+	for _, dir := range dirs {
+		var m *Model
+		if m, err = rundir.Open[float32](dir, configs.Load); err == nil && m.Net == nil {
+			err = m.Want(model.TypeSeq2Seq)
+		}
+		if err != nil {
+			break
+		}
+		if m.Warning != "" {
+			s.cfg.Log.Warn(m.Warning, "dir", dir)
+		}
+		ms = append(ms, m)
 	}
+	var b *backend
 	if err == nil {
-		err = s.usePrecision(m)
+		b, err = s.newBackend(ms)
 	}
 	if err != nil {
-		s.cfg.Log.Error("reload refused; the old model keeps serving", "dir", dir, "err", err)
+		s.cfg.Log.Error("reload refused; the old model keeps serving", "dir", strings.Join(dirs, " "), "err", err)
 		return fmt.Errorf("reload: %w", err)
 	}
-	if m.Warning != "" {
-		s.cfg.Log.Warn(m.Warning, "dir", dir)
-	}
-	old := s.cur.Swap(s.newBackend(m))
+	old := s.cur.Swap(b)
 	go old.batcher.Close()
-	s.cfg.Log.Info("reloaded", "dir", m.Dir, "id", m.ID, "was", old.m.ID)
+	s.cfg.Log.Info("reloaded", "dir", dirList(b.ms), "id", idList(b.ms), "was", idList(old.ms))
 	return nil
+}
+
+// dirList returns the models' directories, space-separated.
+func dirList(ms []*Model) string {
+	var d []string
+	for _, m := range ms {
+		d = append(d, m.Dir)
+	}
+	return strings.Join(d, " ")
+}
+
+// idList returns the models' identities, space-separated.
+func idList(ms []*Model) string {
+	var d []string
+	for _, m := range ms {
+		d = append(d, m.ID)
+	}
+	return strings.Join(d, " ")
 }
 
 // Drain marks the server not ready (GET /readyz answers 503) so that a

@@ -23,6 +23,7 @@ func (a Alignment) Valid() bool { return a == NoAlignment || a == Hard || a == S
 type Format struct {
 	// NBest prints every hypothesis in Marian's n-best format,
 	//	i ||| hypothesis ||| F0= <log-prob> ||| <score>
+	// (the log-prob is Hypothesis.LogProb: an ensemble's combined sum)
 	// with an alignment field before the scores when Align is set. Without
 	// it, one line per sentence: the best hypothesis, then tab-separated
 	// the alignment (with Align) and the log-prob and score (with Scores).

@@ -8,18 +8,44 @@ import (
 
 // Source is one sentence to translate.
 type Source struct {
-	// Tokens are its source ids, without BOS or EOS. An empty sentence
-	// translates to one empty hypothesis of log-probability 0.
+	// Tokens are its source ids, without BOS or EOS: those of the model,
+	// or of an ensemble's first model, whose length bounds the output. An
+	// empty sentence translates to one empty hypothesis of
+	// log-probability 0.
 	Tokens []int32
+	// Others are the ids of an ensemble's other models, Others[i] for
+	// model i+2, each encoded by that model's own source tokenizer. Nil:
+	// every model reads Tokens (they share a source vocabulary).
+	Others [][]int32
 	// Line is its 0-based number in the input; it seeds sampling.
 	Line int
+}
+
+// Member returns the ids ensemble member k (0-based) reads: Tokens for
+// the first, and for every member when Others is nil.
+func (s Source) Member(k int) []int32 {
+	if k == 0 || s.Others == nil {
+		return s.Tokens
+	}
+	return s.Others[k-1]
+}
+
+// empty reports whether any of n members has no ids.
+func (s Source) empty(n int) bool {
+	for k := range n {
+		if len(s.Member(k)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Hypothesis is one translation of a sentence.
 type Hypothesis struct {
 	// Tokens are the output ids without BOS and EOS.
 	Tokens []int32
-	// LogProb is the sum of the log-probabilities of Tokens and EOS.
+	// LogProb is the sum of the log-probabilities of Tokens and EOS; for
+	// an Ensemble, of their combined scores Σᵢ wᵢ·log pᵢ.
 	LogProb float64
 	// Score is the ranking score: LogProb normalised by the length
 	// len(Tokens)+1 (EOS counted) with Options.LengthPenalty and Alpha.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -21,13 +22,19 @@ const DefaultWait = 100 * time.Millisecond
 // batch is translated when it is full or when no line has arrived for
 // Wait, so output appears while input is still coming. Workers translate
 // batches in parallel, each with its own Searcher.
+//
+// With Others it translates with the ensemble of Model and Others,
+// weighted by Weights (see Ensemble); Input.Others then holds their
+// source tokenizers, unless all read Model's.
 type Stream[F mat.Float] struct {
 	Model     *model.Seq2Seq[F]
-	Options   Options // the search
-	Format    Format  // the output
-	Input     Input   // tokenizer, length limit, name for warnings
-	BatchSize int     // sentences per batch, ≥ 1
-	Workers   int     // parallel searchers; < 1 means 1
+	Others    []*model.Seq2Seq[F] // an ensemble's models after Model
+	Weights   []float64           // one per model, Model first; nil: equal
+	Options   Options             // the search
+	Format    Format              // the output
+	Input     Input               // tokenizer, length limit, name for warnings
+	BatchSize int                 // sentences per batch, ≥ 1
+	Workers   int                 // parallel searchers; < 1 means 1
 	Wait      time.Duration
 	// Warn receives one line per warning (invalid UTF-8, truncation).
 	Warn io.Writer
@@ -76,9 +83,13 @@ func (s *Stream[F]) searchers() ([]*Searcher[F], error) {
 	if s.BatchSize < 1 {
 		return nil, errors.New("translate: batch size must be ≥ 1")
 	}
+	if len(s.Input.Others) > 0 && len(s.Input.Others) != len(s.Others) {
+		return nil, fmt.Errorf("translate: %d source tokenizers for %d models", 1+len(s.Input.Others), 1+len(s.Others))
+	}
+	e := Ensemble[F]{Models: append([]*model.Seq2Seq[F]{s.Model}, s.Others...), Weights: s.Weights}
 	out := make([]*Searcher[F], max(s.Workers, 1))
 	for i := range out {
-		sr, err := NewSearcher(s.Model, s.Options)
+		sr, err := NewEnsembleSearcher(e, s.Options)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,8 @@ import (
 type evalArgs struct {
 	bleu, chrf     bool
 	chrfWordOrder  int
-	model          string
+	models         fileList // --model, once per model of an ensemble
+	weights        string   // --weights
 	beam           int
 	refs           []string
 	hyp            string
@@ -34,16 +35,9 @@ type testSet struct {
 	Refs []string
 }
 
-// refList is a repeatable --ref flag that, unlike cli.StringSliceFlag,
-// never splits a file name on commas.
-type refList struct{ files []string }
-
-func (r *refList) Set(s string) error { r.files = append(r.files, s); return nil }
-func (r *refList) String() string     { return strings.Join(r.files, " ") }
-
 func newEvalCommand() *cli.Command {
 	var a evalArgs
-	refs := &refList{}
+	refs := &fileList{}
 	return &cli.Command{
 		Name:      "eval",
 		Usage:     "score a translation with BLEU and chrF exactly as sacreBLEU 2.6.0 does",
@@ -61,12 +55,13 @@ func newEvalCommand() *cli.Command {
 	}
 }
 
-func evalFlags(a *evalArgs, refs *refList) []cli.Flag {
+func evalFlags(a *evalArgs, refs *fileList) []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "bleu", Usage: "compute BLEU (the default)", Destination: &a.bleu},
 		&cli.BoolFlag{Name: "chrf", Usage: "compute chrF (chrF++ with --chrf-word-order 2)", Destination: &a.chrf},
 		&cli.IntFlag{Name: "chrf-word-order", Usage: "chrF word n-gram order (2: chrF++)", Destination: &a.chrfWordOrder},
-		&cli.StringFlag{Name: "model", Usage: "model directory to translate the test set with (default runs/latest)", Destination: &a.model},
+		&cli.GenericFlag{Name: "model", Value: &a.models, Usage: "model `DIR` to translate the test set with (default runs/latest; repeat for an ensemble)"},
+		&cli.StringFlag{Name: "weights", Usage: "ensemble weights `W1,W2,...`, one per --model, each > 0 (default equal)", Destination: &a.weights},
 		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)", Destination: &a.beam},
 		precisionFlag(&a.precision),
 		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
@@ -84,13 +79,16 @@ func evalFlags(a *evalArgs, refs *refList) []cli.Flag {
 // finish completes the flags bound into a and checks them; positional
 // arguments are more reference files, as in sacreBLEU.
 func (a *evalArgs) finish(c *cli.Context, refs []string) error {
-	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision")
+	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision") || c.IsSet("weights")
 	if c.IsSet("smooth-value") {
 		a.smoothValue = &a.smoothFlag
 	}
 	a.refs = append(append([]string{}, refs...), c.Args().Slice()...)
 	if !a.bleu && !a.chrf {
 		a.bleu = true
+	}
+	if _, err := parseWeights(a.weights, len(modelDirs(&a.models))); err != nil {
+		return usagef("eval: %w", err)
 	}
 	return a.check()
 }
@@ -115,7 +113,7 @@ func (a evalArgs) check() error {
 	case a.sentence && a.bleu && a.chrf:
 		return usagef("eval: --sentence scores one metric at a time: give --bleu or --chrf, not both")
 	case len(a.refs) > 0 && a.modelFlagsUsed:
-		return usagef("eval: --model and --beam (and --precision) translate the test set; with --ref there is nothing to translate")
+		return usagef("eval: --model and --beam (and --weights, --precision) translate the test set; with --ref there is nothing to translate")
 	case len(a.refs) == 0 && a.hyp != "":
 		return usagef("eval: --hyp needs --ref FILE to score it against")
 	}

@@ -14,7 +14,11 @@ import (
 // one piece once everything is computed.
 func runEval(stdin io.Reader, stdout, stderr io.Writer, a evalArgs) error {
 	if len(a.refs) == 0 {
-		ts, err := translateTestSet(a.model, a.beam, a.precision, stderr)
+		weights, err := parseWeights(a.weights, len(modelDirs(&a.models)))
+		if err != nil {
+			return usagef("eval: %w", err)
+		}
+		ts, err := translateTestSet(modelDirs(&a.models), weights, a.beam, a.precision, stderr)
 		if err != nil {
 			return err
 		}

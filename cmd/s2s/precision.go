@@ -30,6 +30,22 @@ func usePrecision(m *loadedModel, p string) (string, error) {
 	return p, nil
 }
 
+// usePrecisions is usePrecision for every model of an ensemble; it
+// returns the first model's precision.
+func usePrecisions(ms []*loadedModel, p string) (string, error) {
+	first := p
+	for i, m := range ms {
+		used, err := usePrecision(m, p)
+		if err != nil {
+			return used, err
+		}
+		if i == 0 {
+			first = used
+		}
+	}
+	return first, nil
+}
+
 // openFP32Model is openModel for what, a command that needs the fp32
 // weights: an int8 model (s2s quantize) is refused, naming its directory.
 func openFP32Model(dir string, want model.Type, warn io.Writer, what string) (*loadedModel, error) {

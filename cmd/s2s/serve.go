@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/serve"
 	"github.com/s2s-nmt/s2s/translate"
 	"github.com/urfave/cli/v2"
@@ -21,7 +20,9 @@ import (
 
 // serveArgs are the flags of s2s serve.
 type serveArgs struct {
-	model, addr string
+	models      fileList // --model, once per model of an ensemble
+	weights     string   // --weights
+	addr        string
 	beam        int
 	threads     int
 	maxBatch    int
@@ -39,10 +40,13 @@ func newServeCommand() *cli.Command {
 		Usage: "serve a model over HTTP: a JSON API, a LibreTranslate-compatible API and a page",
 		Description: "Translates the sentences of all concurrent requests in shared batches. Defaults come from the\n" +
 			"model config's translate section. It binds to localhost unless --addr says otherwise.\n" +
-			"SIGHUP reloads the model directory (a damaged one is refused and the old model keeps serving);\n" +
+			"--model given more than once serves the ensemble of the models, weighted by --weights, as\n" +
+			"s2s translate does; /v1/info lists them all.\n" +
+			"SIGHUP reloads the model directories (damaged ones are refused and the old models keep serving);\n" +
 			"SIGINT or SIGTERM stops accepting, answers the requests in flight (up to 30 s) and exits 0.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)", Destination: &a.model},
+			&cli.GenericFlag{Name: "model", Value: &a.models, Usage: "model `DIR` (default runs/latest; repeat for an ensemble)"},
+			&cli.StringFlag{Name: "weights", Usage: "ensemble weights `W1,W2,...`, one per --model, each > 0 (default equal)", Destination: &a.weights},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "`HOST:PORT` to listen on", Destination: &a.addr},
 			&cli.IntFlag{Name: "beam", Usage: "default beam size (default: the config's)", Destination: &a.beam},
 			&cli.IntFlag{Name: "threads", Usage: "searchers, one batch each (0: all cores)", Destination: &a.threads},
@@ -59,6 +63,9 @@ func newServeCommand() *cli.Command {
 			}
 			if a.threads < 0 || a.maxBatch < 1 || a.maxQueue < 1 || a.maxWait < 0 || a.beam < 0 {
 				return usagef("serve: --max-batch and --max-queue must be ≥ 1; --threads, --beam and --max-wait ≥ 0")
+			}
+			if _, err := parseWeights(a.weights, len(modelDirs(&a.models))); err != nil {
+				return usagef("serve: %w", err)
 			}
 			if a.beam > serve.MaxBeam {
 				return usagef("serve: --beam %d is more than %d", a.beam, serve.MaxBeam)
@@ -81,11 +88,12 @@ func runServe(ctx context.Context, a serveArgs, out, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := openModel(a.model, model.TypeSeq2Seq, logw)
+	ms, err := openEnsemble(modelDirs(&a.models), logw)
 	if err != nil {
 		return err
 	}
-	s, err := serve.New(m, cfg)
+	m := ms[0]
+	s, err := serve.NewEnsemble(ms, cfg)
 	if err != nil {
 		return err
 	}
@@ -96,10 +104,14 @@ func runServe(ctx context.Context, a serveArgs, out, logw io.Writer) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	fmt.Fprintf(out, "serving %s (%s→%s) at http://%s/\n", m.Dir, m.Config.Data.SrcLang, m.Config.Data.TgtLang, ln.Addr())
+	dirs := m.Dir
+	for _, o := range ms[1:] {
+		dirs += " + " + o.Dir
+	}
+	fmt.Fprintf(out, "serving %s (%s→%s) at http://%s/\n", dirs, m.Config.Data.SrcLang, m.Config.Data.TgtLang, ln.Addr())
 	go func() {
 		for range hup {
-			s.Reload(a.model) // logs why a refused model was refused
+			s.Reload(modelDirs(&a.models)...) // logs why refused models were refused
 		}
 	}()
 	return s.Serve(ctx, ln, drainGrace)
@@ -119,6 +131,11 @@ func (a serveArgs) config(logw io.Writer) (serve.Config, error) {
 		return cfg, usagef("--precision %q is not one of fp32, int8", cfg.Precision)
 	}
 	cfg.Log = slog.New(slog.NewTextHandler(logw, nil))
+	w, err := parseWeights(a.weights, len(modelDirs(&a.models)))
+	if err != nil {
+		return cfg, usagef("serve: %w", err)
+	}
+	cfg.Weights = w
 	if a.apiKeyFile != "" {
 		b, err := os.ReadFile(a.apiKeyFile)
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/s2s-nmt/s2s/corpora"
 	"github.com/s2s-nmt/s2s/internal/atomicfile"
 	"github.com/s2s-nmt/s2s/internal/layer"
-	"github.com/s2s-nmt/s2s/model"
 	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/shard"
 	"github.com/s2s-nmt/s2s/translate"
@@ -23,7 +22,9 @@ import (
 // count only when given (hasAlpha, hasMaxLenRatio); otherwise the model
 // config's defaults apply.
 type translateArgs struct {
-	model, input, output     string
+	models                   fileList // --model, once per model of an ensemble
+	weights                  string   // --weights, comma-separated
+	input, output            string
 	beam, nbest              int
 	alpha, maxLenRatio       float64
 	lengthPenalty            string
@@ -48,13 +49,19 @@ func newTranslateCommand() *cli.Command {
 		Description: "Reads standard input (or -i FILE) and writes exactly one line per input line (N with --nbest N),\n" +
 			"in order, as the input arrives. Defaults for --beam, --alpha and --max-len-ratio come from\n" +
 			"the model config's translate section. --model takes a run directory, a checkpoint inside\n" +
-			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest.\n" +
+			"one (runs/NAME/checkpoints/step-N) or an averaged model; default runs/latest. Given more\n" +
+			"than once, it translates with the ensemble of the models: each step scores a token by\n" +
+			"Σᵢ wᵢ·log pᵢ, the --weights normalised to sum to 1 (equal by default), and --sample draws\n" +
+			"from that combination renormalised. The models must share the target vocabulary; each\n" +
+			"encodes the input with its own source tokenizer. The first model gives the defaults, the\n" +
+			"length bound and the alignments.\n" +
 			"With --shard I/N it translates the I-th of N byte ranges of -i FILE, aligned to lines, into\n" +
 			"-o DIR/part-IIIII-of-NNNNN.txt with a manifest part-IIIII-of-NNNNN.json; a rerun resumes from\n" +
 			"its last commit, and s2s merge DIR -o FILE joins the shards. Exit code 3: the input can never\n" +
 			"succeed (missing, unreadable, gzip); do not retry.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "model `DIR` (default runs/latest)", Destination: &a.model},
+			&cli.GenericFlag{Name: "model", Value: &a.models, Usage: "model `DIR` (default runs/latest; repeat for an ensemble)"},
+			&cli.StringFlag{Name: "weights", Usage: "ensemble weights `W1,W2,...`, one per --model, each > 0 (default equal)", Destination: &a.weights},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "input `FILE` (default standard input)", Destination: &a.input},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE`, written atomically (default standard output)", Destination: &a.output},
 			&cli.IntFlag{Name: "beam", Usage: "beam size (default: the config's, 5)", Destination: &a.beam},
@@ -65,7 +72,7 @@ func newTranslateCommand() *cli.Command {
 			&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (default: the config's, 32)", Destination: &a.batchSize},
 			&cli.IntFlag{Name: "threads", Usage: "cores to use, one batch each (0: all)", Destination: &a.threads},
 			&cli.BoolFlag{Name: "greedy", Usage: "greedy search", Destination: &a.greedy},
-			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's distribution (with --nbest N: N samples)", Destination: &a.sample},
+			&cli.BoolFlag{Name: "sample", Usage: "sample from the model's (or ensemble's) distribution (with --nbest N: N samples)", Destination: &a.sample},
 			&cli.Float64Flag{Name: "temperature", Value: 1, Usage: "sampling temperature T ≥ 0 (0: greedy)", Destination: &a.temperature},
 			&cli.IntFlag{Name: "top-k", Usage: "sample from the K most probable tokens (0: all)", Destination: &a.topK},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "sampling seed (line i draws from PCG(seed, i))", Destination: &a.seed},
@@ -90,6 +97,9 @@ func (a *translateArgs) check(c *cli.Context) error {
 	a.hasAlpha, a.hasMaxLenRatio = c.IsSet("alpha"), c.IsSet("max-len-ratio")
 	if c.NArg() > 0 {
 		return usagef("translate takes no arguments (got %q): read a file with -i FILE", c.Args().First())
+	}
+	if _, err := parseWeights(a.weights, len(modelDirs(&a.models))); err != nil {
+		return usagef("translate: %w", err)
 	}
 	sampling := c.IsSet("temperature") || c.IsSet("top-k") || c.IsSet("seed")
 	switch {
@@ -122,8 +132,8 @@ func (a *translateArgs) check(c *cli.Context) error {
 	return nil
 }
 
-// options returns the search options: the model config's, overridden by
-// the flags.
+// options returns the search options: the (first) model config's,
+// overridden by the flags.
 func (a translateArgs) options(m *loadedModel) (translate.Options, error) {
 	o := translate.FromConfig(m.Config.Translate)
 	switch {
@@ -180,21 +190,25 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 		}
 		sh = &shardWorker{job: shard.Job{Input: input}, rng: rng, in: f, dir: a.output, every: a.commitEvery, log: stderr}
 	}
-	m, err := openModel(a.model, model.TypeSeq2Seq, stderr)
+	weights, err := parseWeights(a.weights, len(modelDirs(&a.models)))
+	if err != nil {
+		return usagef("translate: %w", err)
+	}
+	ms, err := openEnsemble(modelDirs(&a.models), stderr)
 	if err != nil {
 		return err
 	}
-	if a.precision, err = usePrecision(m, a.precision); err != nil {
+	if a.precision, err = usePrecisions(ms, a.precision); err != nil {
 		return err
 	}
-	opt, err := a.options(m)
+	opt, err := a.options(ms[0])
 	if err != nil {
 		return err
 	}
-	s := newStream(m, opt, a.batchSize, stderr)
+	s := newStream(ms, weights, opt, a.batchSize, stderr)
 	s.Format.NBest, s.Format.Align, s.Format.Scores = a.nbest > 0, translate.Alignment(a.alignments), a.scores
 	if sh != nil {
-		sh.job.Model, sh.job.Settings, sh.stream = m.ID, shardSettings(a, opt), s
+		sh.job.Model, sh.job.Settings, sh.stream = ensembleID(ms, weights), shardSettings(a, opt), s
 		s.Input.Name = fmt.Sprintf("%s (shard %d/%d)", a.input, sh.rng.Index, sh.rng.Count)
 		return sh.run()
 	}
@@ -214,17 +228,25 @@ func runTranslate(a translateArgs, stdin io.Reader, stdout, stderr io.Writer) er
 	return runToFile(s, in, a.output)
 }
 
-// newStream returns a stream over m with opt, batches of batchSize (0:
-// the config's) and one worker per core.
-func newStream(m *loadedModel, opt translate.Options, batchSize int, warn io.Writer) *translate.Stream[float32] {
+// newStream returns a stream over the ensemble of ms with weights (one
+// model: that model) and opt, batches of batchSize (0: the first model
+// config's) and one worker per core. Each model encodes the input with
+// its own source tokenizer; the output is detokenised by the first's.
+func newStream(ms []*loadedModel, weights []float64, opt translate.Options, batchSize int, warn io.Writer) *translate.Stream[float32] {
+	m := ms[0]
 	if batchSize < 1 {
 		batchSize = m.Config.Translate.BatchSize
 	}
-	return &translate.Stream[float32]{
-		Model: m.Net, Options: opt, BatchSize: batchSize, Workers: runtime.GOMAXPROCS(0), Warn: warn,
+	s := &translate.Stream[float32]{
+		Model: m.Net, Weights: weights, Options: opt, BatchSize: batchSize, Workers: runtime.GOMAXPROCS(0), Warn: warn,
 		Format: translate.Format{Src: m.Src, Tgt: m.Tgt},
 		Input:  translate.Input{Tok: m.Src, MaxLen: m.Config.Data.MaxLen},
 	}
+	for _, o := range ms[1:] {
+		s.Others = append(s.Others, o.Net)
+		s.Input.Others = append(s.Input.Others, translate.SourceTok{Tok: o.Src, MaxLen: o.Config.Data.MaxLen})
+	}
+	return s
 }
 
 // runToFile runs s into path atomically: the file appears complete, or
@@ -241,14 +263,15 @@ func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
 	return f.Commit()
 }
 
-// translateTestSet translates the test set of the model in dir
-// (runs/latest when "") with its best weights and beam size beam (0: the
-// config's) in precision ("": the config's), writes runs/<name>/test.hyp
-// atomically and returns it with the reference files.
-func translateTestSet(dir string, beam int, precision string, log io.Writer) (testSet, error) {
-	m, err := openModel(dir, model.TypeSeq2Seq, log)
+// translateTestSet translates the test set of the model in dirs[0]
+// (runs/latest when "") with its best weights, ensembled with the models
+// of the other dirs with weights, and beam size beam (0: the config's) in
+// precision ("": each config's), writes runs/<name>/test.hyp of the first
+// model atomically and returns it with the reference files.
+func translateTestSet(dirs []string, weights []float64, beam int, precision string, log io.Writer) (testSet, error) {
+	ms, err := openEnsemble(dirs, log)
 	if err == nil {
-		_, err = usePrecision(m, precision)
+		_, err = usePrecisions(ms, precision)
 	}
 	if errors.Is(err, rundir.ErrNoModel) {
 		return testSet{}, fmt.Errorf("translating the test set needs a trained model: %s does not exist here; "+
@@ -257,6 +280,7 @@ func translateTestSet(dir string, beam int, precision string, log io.Writer) (te
 	if err != nil {
 		return testSet{}, err
 	}
+	m := ms[0]
 	src, refs, err := testFiles(m)
 	if err != nil {
 		return testSet{}, err
@@ -270,13 +294,17 @@ func translateTestSet(dir string, beam int, precision string, log io.Writer) (te
 		return testSet{}, err
 	}
 	defer f.Close()
-	s := newStream(m, opt, 0, log)
+	s := newStream(ms, weights, opt, 0, log)
 	s.Input.Name = src
 	hyp := m.Run.Path(rundir.TestHypFile)
 	if err := runToFile(s, f, hyp); err != nil {
 		return testSet{}, err
 	}
-	fmt.Fprintf(log, "translated %s with %s (beam %d) into %s\n", src, m.Dir, opt.Beam, hyp)
+	with := m.Dir
+	for _, o := range ms[1:] {
+		with += " + " + o.Dir
+	}
+	fmt.Fprintf(log, "translated %s with %s (beam %d) into %s\n", src, with, opt.Beam, hyp)
 	return testSet{Hyp: hyp, Refs: refs}, nil
 }
 

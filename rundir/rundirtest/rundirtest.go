@@ -45,15 +45,29 @@ func Config(name string, maxLen int) *configs.Config {
 // from Lines, and random weights drawn from seed; it returns the model.
 func Write(t testing.TB, dir string, cfg *configs.Config, seed uint64) *model.Seq2Seq[float32] {
 	t.Helper()
-	tok, err := corpora.Learn(corpora.LearnOptions{VocabSize: cfg.Data.Tokenizer.VocabSize, MinFrequency: 1}, Lines)
+	tok := Tokenizer(t, cfg.Data.Tokenizer.VocabSize)
+	return WriteWith(t, dir, cfg, tok, tok, seed)
+}
+
+// Tokenizer returns the tokenizer of vocabSize pieces learned from Lines.
+func Tokenizer(t testing.TB, vocabSize int) *corpora.Tokenizer {
+	t.Helper()
+	tok, err := corpora.Learn(corpora.LearnOptions{VocabSize: vocabSize, MinFrequency: 1}, Lines)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := model.New[float32](cfg.Model, tok.VocabSize(), tok.VocabSize(), rand.New(rand.NewPCG(seed, 1)))
+	return tok
+}
+
+// WriteWith saves a model directory at dir as Write does, with the
+// source and target tokenizers src and tgt.
+func WriteWith(t testing.TB, dir string, cfg *configs.Config, src, tgt *corpora.Tokenizer, seed uint64) *model.Seq2Seq[float32] {
+	t.Helper()
+	m, err := model.New[float32](cfg.Model, src.VocabSize(), tgt.VocabSize(), rand.New(rand.NewPCG(seed, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rundir.Save(filepath.Clean(dir), cfg, tok, tok, m.Params(), nil); err != nil {
+	if err := rundir.Save(filepath.Clean(dir), cfg, src, tgt, m.Params(), nil); err != nil {
 		t.Fatal(err)
 	}
 	return m
