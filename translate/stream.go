@@ -38,6 +38,8 @@ type Stream[F mat.Float] struct {
 	Wait      time.Duration
 	// Warn receives one line per warning (invalid UTF-8, truncation).
 	Warn io.Writer
+
+	keep [][]Hypothesis // Hypotheses' result, by line; nil: format
 }
 
 // job is one batch: its sequence number, sources and, when translated,
@@ -195,6 +197,10 @@ func (s *Stream[F]) work(sr *Searcher[F], jobs <-chan *job, results chan<- *job,
 	for j := range jobs {
 		hyps := sr.Search(j.srcs)
 		for i, src := range j.srcs {
+			if s.keep != nil {
+				s.keep[src.Line-s.Input.First] = hyps[i] // each line is one job's
+				continue
+			}
 			j.out = s.Format.Append(j.out, src.Line, src.Tokens, hyps[i])
 		}
 		select {
@@ -251,4 +257,15 @@ func (s *Stream[F]) Lines(lines []string) ([]string, error) {
 		return nil, err
 	}
 	return strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"), nil
+}
+
+// Hypotheses translates lines as Lines does and returns each line's
+// hypotheses, up to Options.NBest, best first, instead of their text.
+func (s *Stream[F]) Hypotheses(lines []string) ([][]Hypothesis, error) {
+	c := *s
+	c.keep = make([][]Hypothesis, len(lines))
+	if _, err := c.Lines(lines); err != nil {
+		return nil, err
+	}
+	return c.keep, nil
 }

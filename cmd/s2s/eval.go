@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"github.com/s2s-nmt/s2s/translate"
 	"github.com/s2s-nmt/s2s/translate/bleu"
 	"github.com/urfave/cli/v2"
 )
@@ -26,6 +27,9 @@ type evalArgs struct {
 	width          int
 	modelFlagsUsed bool
 	precision      string // "": the config's
+	lengthPenalty  string // "": the config's
+	sweep          string // --sweep-alpha as given
+	alphas         []float64
 }
 
 // testSet is what translating a model's test set yields: the hypothesis
@@ -64,6 +68,8 @@ func evalFlags(a *evalArgs, refs *fileList) []cli.Flag {
 		&cli.StringFlag{Name: "weights", Usage: "ensemble weights `W1,W2,...`, one per --model, each > 0 (default equal)", Destination: &a.weights},
 		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)", Destination: &a.beam},
 		precisionFlag(&a.precision),
+		&cli.StringFlag{Name: "length-penalty", Usage: "what alpha raises when translating: marian or gnmt (default: the config's)", Destination: &a.lengthPenalty},
+		&cli.StringFlag{Name: "sweep-alpha", Usage: "translate the dev set once and print its scores for each alpha of the list `A1,A2,...`", Destination: &a.sweep},
 		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
 		&cli.StringFlag{Name: "hyp", Usage: "hypothesis `FILE` (default standard input)", Destination: &a.hyp},
 		&cli.StringFlag{Name: "tokenize", Value: "13a", Usage: "BLEU tokenizer: 13a, intl, char or none", Destination: &a.tokenize},
@@ -79,7 +85,14 @@ func evalFlags(a *evalArgs, refs *fileList) []cli.Flag {
 // finish completes the flags bound into a and checks them; positional
 // arguments are more reference files, as in sacreBLEU.
 func (a *evalArgs) finish(c *cli.Context, refs []string) error {
-	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision") || c.IsSet("weights")
+	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision") || c.IsSet("weights") || c.IsSet("length-penalty")
+	if c.IsSet("sweep-alpha") {
+		alphas, err := parseAlphas(a.sweep)
+		if err != nil {
+			return err
+		}
+		a.alphas = alphas
+	}
 	if c.IsSet("smooth-value") {
 		a.smoothValue = &a.smoothFlag
 	}
@@ -114,6 +127,10 @@ func (a evalArgs) check() error {
 		return usagef("eval: --sentence scores one metric at a time: give --bleu or --chrf, not both")
 	case len(a.refs) > 0 && a.modelFlagsUsed:
 		return usagef("eval: --model and --beam (and --weights, --precision) translate the test set; with --ref there is nothing to translate")
+	case a.lengthPenalty != "" && !translate.LengthPenalty(a.lengthPenalty).Valid():
+		return usagef("eval: --length-penalty %q is not one of marian, gnmt", a.lengthPenalty)
+	case a.alphas != nil && (len(a.refs) > 0 || a.hyp != "" || a.sentence || a.format != "text"):
+		return usagef("eval: --sweep-alpha translates and scores the model's dev set: it takes no --ref, --hyp, --sentence or --format json")
 	case len(a.refs) == 0 && a.hyp != "":
 		return usagef("eval: --hyp needs --ref FILE to score it against")
 	}

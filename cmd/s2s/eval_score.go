@@ -13,12 +13,15 @@ import (
 // model's test set first when no reference was given. Output is written in
 // one piece once everything is computed.
 func runEval(stdin io.Reader, stdout, stderr io.Writer, a evalArgs) error {
+	if a.alphas != nil {
+		return runSweep(a, stdout, stderr)
+	}
 	if len(a.refs) == 0 {
 		weights, err := parseWeights(a.weights, len(modelDirs(&a.models)))
 		if err != nil {
 			return usagef("eval: %w", err)
 		}
-		ts, err := translateTestSet(modelDirs(&a.models), weights, a.beam, a.precision, stderr)
+		ts, err := translateTestSet(modelDirs(&a.models), weights, testSearch{a.beam, a.precision, a.lengthPenalty}, stderr)
 		if err != nil {
 			return err
 		}

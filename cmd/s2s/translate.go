@@ -263,15 +263,22 @@ func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
 	return f.Commit()
 }
 
+// testSearch overrides the config's search for translateTestSet: zero
+// values keep the config's.
+type testSearch struct {
+	beam                     int
+	precision, lengthPenalty string
+}
+
 // translateTestSet translates the test set of the model in dirs[0]
 // (runs/latest when "") with its best weights, ensembled with the models
-// of the other dirs with weights, and beam size beam (0: the config's) in
-// precision ("": each config's), writes runs/<name>/test.hyp of the first
-// model atomically and returns it with the reference files.
-func translateTestSet(dirs []string, weights []float64, beam int, precision string, log io.Writer) (testSet, error) {
+// of the other dirs with weights, and the config's search overridden by
+// ts, writes runs/<name>/test.hyp of the first model atomically and
+// returns it with the reference files.
+func translateTestSet(dirs []string, weights []float64, ts testSearch, log io.Writer) (testSet, error) {
 	ms, err := openEnsemble(dirs, log)
 	if err == nil {
-		_, err = usePrecisions(ms, precision)
+		_, err = usePrecisions(ms, ts.precision)
 	}
 	if errors.Is(err, rundir.ErrNoModel) {
 		return testSet{}, fmt.Errorf("translating the test set needs a trained model: %s does not exist here; "+
@@ -286,8 +293,11 @@ func translateTestSet(dirs []string, weights []float64, beam int, precision stri
 		return testSet{}, err
 	}
 	opt := translate.FromConfig(m.Config.Translate)
-	if beam > 0 {
-		opt.Beam = beam
+	if ts.beam > 0 {
+		opt.Beam = ts.beam
+	}
+	if ts.lengthPenalty != "" {
+		opt.LengthPenalty = translate.LengthPenalty(ts.lengthPenalty)
 	}
 	f, err := os.Open(src)
 	if err != nil {
