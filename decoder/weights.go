@@ -2,7 +2,6 @@ package decoder
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/mat"
@@ -34,10 +33,9 @@ type StepMatrix[F mat.Float] struct {
 }
 
 // StepMatrices lists the matrices StepWeights holds, in a fixed order:
-// per layer W_ih then W_hh, the attention's W_q (Bahdanau), W_a, W_o.
-// Each Name is its parameter's name, except that tied embeddings give W_o
-// the name prefix+".output.weight", which no fp32 parameter has (the
-// embedding stays fp32 for the lookups).
+// per layer W_ih then W_hh, the attention's W_q (Bahdanau), W_a, W_o,
+// each under its parameter's name (with tied embeddings W_o is the target
+// embedding, prefix+".embedding.weight").
 func (d *Decoder[F]) StepMatrices() []StepMatrix[F] {
 	var ms []StepMatrix[F]
 	for _, c := range d.Cells {
@@ -49,11 +47,7 @@ func (d *Decoder[F]) StepMatrices() []StepMatrix[F] {
 		}
 		ms = append(ms, StepMatrix[F]{d.AttVec.W.Name, d.AttVec.W.W})
 	}
-	out := d.Out.W.Name
-	if d.Cfg.TieEmbeddings {
-		out = strings.TrimSuffix(out, ".embedding.weight") + ".output.weight"
-	}
-	return append(ms, StepMatrix[F]{out, d.Out.W.W})
+	return append(ms, StepMatrix[F]{d.Out.W.Name, d.Out.W.W})
 }
 
 // NewStepWeights builds d's StepWeights from pack, called once per matrix
@@ -110,4 +104,17 @@ func QuantizeInt8(d *Decoder[float32]) *StepWeights[float32] {
 		return ps[i-1], nil
 	})
 	return w
+}
+
+// Bytes returns the bytes w's matrices hold, each counted once, for
+// those whose format reports it (gemm.Int8Packed); 0 for the others.
+func (w *StepWeights[F]) Bytes() int {
+	ps := append(append([]gemm.PackedB[F]{w.Query, w.AttVec, w.Out}, w.IH...), w.HH...)
+	n := 0
+	for _, p := range ps {
+		if b, ok := p.(interface{ Bytes() int }); ok {
+			n += b.Bytes()
+		}
+	}
+	return n
 }

@@ -102,7 +102,7 @@ func TestStepMatricesNames(t *testing.T) {
 			2: {"decoder.layers.0.W_ih", "decoder.layers.0.W_hh", "decoder.layers.1.W_ih", "decoder.layers.1.W_hh",
 				"decoder.att_vector.weight", "decoder.output.weight"},
 			5: {"decoder.layers.0.W_ih", "decoder.layers.0.W_hh", "decoder.layers.1.W_ih", "decoder.layers.1.W_hh",
-				"decoder.attention.query_layer.weight", "decoder.att_vector.weight", "decoder.output.weight"},
+				"decoder.attention.query_layer.weight", "decoder.att_vector.weight", "decoder.embedding.weight"},
 		}[i]
 		if !slices.Equal(names, want) {
 			t.Errorf("%s: %q, want %q", cs[i].name, names, want)

@@ -37,6 +37,24 @@ type Seq2Seq[F mat.Float] struct {
 // rows of the embeddings are zero. It returns an error for an invalid
 // config or vocabulary.
 func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2Seq[F], error) {
+	m, err := build[F](cfg, srcVocab, tgtVocab)
+	if err != nil {
+		return nil, err
+	}
+	m.set.Alloc()
+	if cfg.InitScale > 0 {
+		for _, p := range m.set.List {
+			p.Init, p.Scale = mat.Uniform, cfg.InitScale
+		}
+	}
+	m.set.Init(rng)
+	m.Enc.Emb.ZeroPad()
+	m.Dec.Embed.ZeroPad()
+	return m, nil
+}
+
+// build declares a model's parameters, allocating nothing.
+func build[F mat.Float](cfg Config, srcVocab, tgtVocab int) (*Seq2Seq[F], error) {
 	if cfg.Type == TypeLM {
 		return nil, fmt.Errorf("model: type %s is a language model, with no encoder; this needs a translation model (type %s); NewLM builds a language model", TypeLM, TypeSeq2Seq)
 	}
@@ -52,15 +70,6 @@ func New[F mat.Float](cfg Config, srcVocab, tgtVocab int, rng *rand.Rand) (*Seq2
 	if m.Dec, err = decoder.New(m.set, "decoder", cfg.Decoder, tgtVocab, mem, mem, int(corpora.PAD)); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	m.set.Alloc()
-	if cfg.InitScale > 0 {
-		for _, p := range m.set.List {
-			p.Init, p.Scale = mat.Uniform, cfg.InitScale
-		}
-	}
-	m.set.Init(rng)
-	m.Enc.Emb.ZeroPad()
-	m.Dec.Embed.ZeroPad()
 	return m, nil
 }
 

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s2s-nmt/s2s/internal/layer"
 	"github.com/s2s-nmt/s2s/internal/manifest"
+	"github.com/s2s-nmt/s2s/internal/mat"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/rundir"
 	"github.com/s2s-nmt/s2s/rundir/rundirtest"
@@ -78,32 +80,42 @@ func TestInt8LoadEqualsQuantizeAtLoad(t *testing.T) {
 					t.Errorf("mode %v: quantized directory %v\nquantized at load %v", opt.Mode, hb, ha)
 				}
 			}
-			// The fp32 parameters: those not quantized are stored as they
-			// are, the quantized ones within half a step of their row's
-			// scale.
+			// The fp32 parameters not quantized are stored as they are;
+			// the int8 model holds no fp32 copy of the others.
 			quant := map[string]bool{}
-			for _, m := range fp.Net.Dec.StepMatrices() {
-				quant[m.Name] = true
+			for _, name := range q.Net.Int8Names() {
+				quant[name] = true
 			}
 			for i, p := range fp.Params().List {
 				w, qw := p.W, q.Params().List[i].W
-				if !quant[p.Name] {
-					if !reflect.DeepEqual(w.Data, qw.Data) {
-						t.Errorf("%s changed", p.Name)
-					}
-					continue
+				if quant[p.Name] != (qw.Data == nil) {
+					t.Errorf("%s: int8 %v, fp32 storage %d values", p.Name, quant[p.Name], len(qw.Data))
+				} else if !quant[p.Name] && !reflect.DeepEqual(w.Data, qw.Data) {
+					t.Errorf("%s changed", p.Name)
 				}
-				for r := range w.Rows {
+			}
+			// Embedding rows dequantize within half a step of their scale.
+			embs := []struct {
+				w mat.Mat[float32]
+				q layer.Rows[float32]
+			}{{fp.Net.Enc.Emb.W.W, q.Net.Enc.Emb.Q}, {fp.Net.Dec.Embed.W.W, q.Net.Dec.Embed.Q}}
+			for _, e := range embs {
+				got := make([]float32, e.w.Cols)
+				for r := range e.w.Rows {
+					e.q.Row(got, r)
 					var mx float64
-					for _, x := range w.Row(r) {
+					for _, x := range e.w.Row(r) {
 						mx = max(mx, math.Abs(float64(x)))
 					}
-					for c, x := range w.Row(r) {
-						if d := math.Abs(float64(x - qw.Row(r)[c])); d > mx/127/2*1.001 {
-							t.Fatalf("%s[%d,%d]: %v dequantized to %v", p.Name, r, c, x, qw.Row(r)[c])
+					for c, x := range e.w.Row(r) {
+						if d := math.Abs(float64(x - got[c])); d > mx/127/2*1.001 {
+							t.Fatalf("embedding row %d, %d: %v dequantized to %v", r, c, x, got[c])
 						}
 					}
 				}
+			}
+			if q.Net.WeightBytes() >= fp.Net.WeightBytes() {
+				t.Errorf("int8 model holds %d weight bytes, fp32 %d", q.Net.WeightBytes(), fp.Net.WeightBytes())
 			}
 			if err := q.SetPrecision(rundir.DecodeFP32); err == nil || !strings.Contains(err.Error(), "int8") {
 				t.Errorf("fp32 search of an int8 model: %v", err)
@@ -122,15 +134,16 @@ func TestInt8File(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"decoder.layers.0.W_hh", "decoder.output.weight", "decoder.att_vector.weight"} {
+	for _, name := range []string{"decoder.layers.0.W_hh", "decoder.output.weight", "decoder.att_vector.weight",
+		"encoder.embedding.weight", "decoder.embedding.weight"} {
 		in, ok := f.Lookup(name)
 		s, okS := f.Lookup(name + rundir.ScaleSuffix)
 		if !ok || !okS || in.Dtype != safetensors.I8 || s.Dtype != safetensors.F32 || s.Shape[0] != in.Shape[0] {
 			t.Errorf("%s: %+v, scales %+v", name, in, s)
 		}
 	}
-	if in, _ := f.Lookup("encoder.embedding.weight"); in.Dtype != safetensors.F32 {
-		t.Errorf("encoder embedding stored as %s", in.Dtype)
+	if in, _ := f.Lookup("encoder.layers.0.fwd.W_ih"); in.Dtype != safetensors.F32 {
+		t.Errorf("encoder W_ih stored as %s", in.Dtype)
 	}
 	m, err := manifest.Read("int8")
 	if err != nil || m.Precision != rundir.PrecisionInt8 {

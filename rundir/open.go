@@ -204,6 +204,13 @@ func Open[F mat.Float, C Config](dir string, load func(path string) (C, error)) 
 	if m.Tgt, err = corpora.Load(v.Run.Path(TgtTokenizer)); err != nil {
 		return nil, fmt.Errorf("model directory %s: %w", dir, err)
 	}
+	w := filepath.Join(dir, WeightsFile)
+	if v.Precision == PrecisionInt8 {
+		if err := m.openInt8(w, cfgPath); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
 	// The initial weights are all overwritten; any seed will do.
 	rng := rand.New(rand.NewPCG(0, 0))
 	var set *mat.Set[F]
@@ -221,13 +228,7 @@ func Open[F mat.Float, C Config](dir string, load func(path string) (C, error)) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
-	w := filepath.Join(dir, WeightsFile)
-	if v.Precision == PrecisionInt8 {
-		err = m.loadInt8(w)
-	} else {
-		m.Meta, err = safetensors.LoadSet(w, set)
-	}
-	if err != nil {
+	if m.Meta, err = safetensors.LoadSet(w, set); err != nil {
 		return nil, fmt.Errorf("%s: weights do not fit the model of %s: %w", w, cfgPath, err)
 	}
 	return m, nil

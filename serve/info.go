@@ -108,7 +108,7 @@ func modelInfo(m *Model) ModelInfo {
 				InputFeeding: d.InputFeeding, Bridge: string(d.Bridge), TieEmbeddings: d.TieEmbeddings},
 		},
 		Vocabulary: Vocabulary{Source: m.Src.VocabSize(), Target: m.Tgt.VocabSize()},
-		Parameters: len(m.Params().W),
+		Parameters: m.Params().Len(),
 		ID:         m.ID,
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/par"
 	"github.com/s2s-nmt/s2s/model"
@@ -67,7 +66,7 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 		opt.Mode = Greedy
 	}
 	nets := []*model.Seq2Seq[float32]{m}
-	r := &BenchResult{Params: len(m.Params().W)}
+	r := &BenchResult{Params: m.Params().Len()}
 	if o.Precision == Int8 {
 		start := time.Now()
 		m8 := Int8Copy(m)
@@ -128,13 +127,9 @@ func benchRound(searchers []*Searcher[float32], srcs [][]Source, i int, perWorke
 }
 
 // Int8Copy returns a model that shares m's weights and searches in int8:
-// its decoder is a copy of m's with StepW = decoder.QuantizeInt8(m.Dec).
+// model.Int8Copy with m quantized by model.QuantizeInt8.
 func Int8Copy(m *model.Seq2Seq[float32]) *model.Seq2Seq[float32] {
-	d := *m.Dec
-	d.StepW = decoder.QuantizeInt8(m.Dec)
-	c := *m
-	c.Dec = &d
-	return &c
+	return model.Int8Copy(m, model.QuantizeInt8(m))
 }
 
 // benchPart returns the sources searcher j of n decodes in round i: its

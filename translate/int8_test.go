@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/s2s-nmt/s2s/decoder"
 	"github.com/s2s-nmt/s2s/internal/cell"
 	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/model"
@@ -14,7 +13,7 @@ import (
 // int8Model is tinyModel with its decoder quantized to int8.
 func int8Model(t testing.TB, kind cell.Kind, seed uint64) *model.Seq2Seq[float32] {
 	m := tinyModel[float32](t, kind, seed)
-	m.Dec.StepW = decoder.QuantizeInt8(m.Dec)
+	model.SetInt8(m, model.QuantizeInt8(m))
 	return m
 }
 
@@ -74,11 +73,11 @@ func TestInt8BatchIndependence(t *testing.T) {
 }
 
 // int8Agreement is the share of srcs whose greedy translation by m is the
-// same in int8 (m's decoder quantized here) as in fp32, and m's int8
+// same in int8 (m quantized here) as in fp32, and m's int8
 // exact-match accuracy on the reverse task. It leaves m quantized.
 func int8Agreement(m *model.Seq2Seq[float32], srcs [][]int32) (same, acc float64) {
 	fp := greedyTokens(m, srcs)
-	m.Dec.StepW = decoder.QuantizeInt8(m.Dec)
+	model.SetInt8(m, model.QuantizeInt8(m))
 	q := greedyTokens(m, srcs)
 	for i := range fp {
 		if reflect.DeepEqual(fp[i], q[i]) {

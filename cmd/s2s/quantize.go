@@ -24,9 +24,10 @@ func newQuantizeCommand() *cli.Command {
 		Name:  "quantize",
 		Usage: "write an int8 copy of a translation model for faster decoding",
 		Description: "--out DIR gets the config (translate.precision: int8), the tokenizers and model.safetensors\n" +
-			"in which the decoder's matrices (W_ih, W_hh, the attention query, W_a, W_o) are I8 with an F32\n" +
-			"scale per output row (NAME and NAME.scale); the rest stays F32. translate, eval, serve and\n" +
-			"attention load it as it is; training from it, average and neurons need the fp32 model.",
+			"in which both embeddings and the decoder's matrices (W_ih, W_hh, the attention query, W_a, W_o)\n" +
+			"are I8 with an F32 scale per row (NAME and NAME.scale; tied embeddings are stored once); the\n" +
+			"rest stays F32. translate, eval, serve and attention load it as it is, holding no fp32 copy of\n" +
+			"the int8 matrices; training from it, average and neurons need the fp32 model.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "fp32 model `DIR` (default runs/latest)", Destination: &a.model},
 			&cli.StringFlag{Name: "out", Usage: "model `DIR` to write (must not exist)", Destination: &a.out},

@@ -7,12 +7,24 @@ import (
 // NoPad is the Pad value of an Embedding without a padding id.
 const NoPad = -1
 
-// Embedding maps token ids to rows of W. The Pad id (PyTorch's
-// padding_idx) always maps to the zero vector and its row gets no gradient
-// from lookups, whatever W holds there; ZeroPad makes W agree for export.
+// Rows is an embedding table held in another form than fp32 weights,
+// such as int8 with a scale per row (gemm.Int8Rows): Row sets dst (E) to
+// row i, dequantized.
+type Rows[F mat.Float] interface {
+	Row(dst []F, i int)
+}
+
+// Embedding maps token ids to rows of W, or of Q when set. The Pad id
+// (PyTorch's padding_idx) always maps to the zero vector and its row gets
+// no gradient from lookups, whatever W holds there; ZeroPad makes W agree
+// for export.
 type Embedding[F mat.Float] struct {
 	W   *mat.Param[F] // (V, E); checkpoint key name+".weight"
 	Pad int           // padding id, or NoPad
+	// Q, when set, is the (V, E) table Forward reads in place of W, whose
+	// storage may then be unallocated: an int8 model's. Backward still
+	// adds into W's gradient; nothing trains through Q.
+	Q Rows[F]
 }
 
 // NewEmbedding declares a vocab×dim embedding in ps, initialised N(0, 1)
@@ -35,8 +47,8 @@ func (e Embedding[F]) ZeroPad() {
 	}
 }
 
-// Forward sets row i of x (N, E) to W[ids[i]] (zero for Pad). It panics if
-// len(ids) != N or an id is out of range.
+// Forward sets row i of x (N, E) to row ids[i] of Q when set, else of W
+// (zero for Pad). It panics if len(ids) != N or an id is out of range.
 func (e Embedding[F]) Forward(x mat.Mat[F], ids []int) {
 	if len(ids) != x.Rows || x.Cols != e.Dim() {
 		panic("layer: Embedding.Forward shape mismatch")
@@ -44,6 +56,10 @@ func (e Embedding[F]) Forward(x mat.Mat[F], ids []int) {
 	for i, id := range ids {
 		if id == e.Pad {
 			clear(x.Row(i))
+			continue
+		}
+		if e.Q != nil {
+			e.Q.Row(x.Row(i), id)
 			continue
 		}
 		copy(x.Row(i), e.W.W.Row(id))

@@ -69,6 +69,31 @@ func (s *Set[F]) Alloc() {
 	}
 }
 
+// AllocWeights carves the weight of each parameter that need accepts out
+// of one zeroed slab, in order, and allocates no gradients: a set for
+// inference whose other parameters are held in another form (an int8
+// model's matrices). The others keep W.Data nil, and every G.Data is nil;
+// W is the slab of the accepted weights alone, so training, ShareWeights
+// and averaging need Alloc.
+func (s *Set[F]) AllocWeights(need func(*Param[F]) bool) {
+	n := 0
+	for _, p := range s.List {
+		if need(p) {
+			n += p.W.Rows * p.W.Cols
+		}
+	}
+	s.W = make([]F, n)
+	off := 0
+	for _, p := range s.List {
+		if !need(p) {
+			continue
+		}
+		sz := p.W.Rows * p.W.Cols
+		p.W.Data = s.W[off : off+sz : off+sz]
+		off += sz
+	}
+}
+
 // Init fills every weight from rng, in list order, as each parameter's
 // InitKind says: the same seed gives the same weights, bit for bit.
 func (s *Set[F]) Init(rng *rand.Rand) {
