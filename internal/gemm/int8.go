@@ -29,8 +29,8 @@ import (
 //	C[i,j] = that + beta·C[i,j]                  (when beta ≠ 0)
 //
 // in exactly this order, with no fused multiply-add, on every path. The
-// integer sums are exact, so every kernel (VPDPBUSD, VPMADDUBSW/VPMADDWD or
-// portable Go) gives the same bits, at any m, for any row's neighbours.
+// integer sums are exact, so every kernel (VPDPBUSD, VPMADDUBSW/VPMADDWD on
+// zmm or ymm, or portable Go) gives the same bits, at any m, for any row's neighbours.
 // Seven-bit u keeps VPMADDUBSW's int16 pair sums within 2·127·127 = 32258,
 // so it never saturates; |u·q| ≤ 127·127 bounds k to int8MaxK so that
 // int32 never overflows. NaN and ±Inf inputs are not supported.
@@ -74,8 +74,9 @@ type int8Config struct {
 var int8Generic = &int8Config{name: "generic", kern: kernI8Generic}
 
 // activeI8 is the int8 kernel in use: the fastest this CPU runs, unless
-// S2S_GEMM_KERNEL names another int8 kernel it runs ("avx512bw" or
-// "generic"; "generic" also forces the float32 one). Tests set it to
+// S2S_GEMM_KERNEL names another int8 kernel it runs ("avx512bw", "avx2"
+// or "generic"; "avx2" and "generic" also force the float32 kernel of
+// that name). Tests set it to
 // force each path.
 var activeI8 = pickI8(configsI8(), os.Getenv("S2S_GEMM_KERNEL"))
 
@@ -88,8 +89,8 @@ func pickI8(cs []*int8Config, name string) *int8Config {
 	return cs[0]
 }
 
-// KernelInt8 names the int8 kernel Int8Packed.Mul uses ("vnni", "avx512bw"
-// or "generic").
+// KernelInt8 names the int8 kernel Int8Packed.Mul uses ("vnni",
+// "avx512bw", "avx2" or "generic").
 func KernelInt8() string { return activeI8.name }
 
 // KernelsInt8 names the int8 kernels this CPU runs, fastest first.

@@ -332,3 +332,62 @@ func TestInt8PackQuantized(t *testing.T) {
 		}
 	}
 }
+
+// TestInt8KernelsAgree: every int8 kernel this CPU runs gives the first
+// one's bits on every shape with m, n, k in {1, 7, 17, 33, 513} (the
+// largest products left out), with row and column scales spread over
+// 10^±15 and a few subnormal rows and columns, for beta 0 and −1.5.
+func TestInt8KernelsAgree(t *testing.T) {
+	dims := []int{1, 7, 17, 33, 513}
+	rng := rand.New(rand.NewPCG(13, 14))
+	spread := func(x []float32, rows, cols int, byRow bool) {
+		for r := range rows {
+			e := math.Pow(10, float64(rng.IntN(31)-15))
+			if rng.IntN(9) == 0 {
+				e = 1e-41 // subnormal: max/63 and max/127 underflow or lose bits
+			}
+			for c := range cols {
+				if byRow {
+					x[r*cols+c] *= float32(e)
+				} else {
+					x[c*rows+r] *= float32(e)
+				}
+			}
+		}
+	}
+	for _, m := range dims {
+		for _, n := range dims {
+			for _, k := range dims {
+				if m*n*k > 513*513*33 {
+					continue
+				}
+				a, b := randF32(rng, m*k, 1), randF32(rng, n*k, 1)
+				spread(a, m, k, true)
+				spread(b, n, k, true) // b is n×k: op(B) = bᵀ, a scale per column of op(B)
+				var p Int8Packed
+				p.Pack(true, k, n, b, k)
+				c0 := randF32(rng, m*n, 1)
+				for _, beta := range []float32{0, -1.5} {
+					var first []float32
+					for _, cf := range configsI8() {
+						save := activeI8
+						activeI8 = cf
+						c := append([]float32(nil), c0...)
+						p.Mul(m, a, k, beta, c, n)
+						activeI8 = save
+						if first == nil {
+							first = c
+							continue
+						}
+						for i := range c {
+							if math.Float32bits(c[i]) != math.Float32bits(first[i]) {
+								t.Fatalf("%dx%dx%d beta %v: kernel %s C[%d] = %v, kernel %s %v",
+									m, n, k, beta, cf.name, i, c[i], configsI8()[0].name, first[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
