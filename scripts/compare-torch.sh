@@ -21,6 +21,9 @@
 #     runs) in each round and prints its ratio to the same PyTorch runs on a
 #     second line. By default s2s splits the one batch of 32 among the
 #     searchers, as torch_ref.py decodes one batch on its threads.
+#   INT8 [1]: decode also times s2s bench --precision int8 (the decoder and
+#     embeddings quantized to int8, on the fastest int8 kernel) in each round
+#     and prints its ratio to the same PyTorch fp32 runs on its own line.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -50,6 +53,7 @@ STEPS=${STEPS:-10}
 WARMUP=${WARMUP:-3}
 MAX_FOREIGN=${MAX_FOREIGN:-2}
 PER_THREAD=${PER_THREAD:-1}
+INT8=${INT8:-1}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -99,13 +103,22 @@ for shape in $SHAPES; do
 				fi
 				per=0
 				if [ "$mode" = decode ] && [ "$th" -gt 1 ] && [ "$PER_THREAD" = 1 ]; then per=1; fi
-				ours=() ours2=() theirs=() rss=() trss=(0)
+				i8=0
+				if [ "$mode" = decode ] && [ "$INT8" = 1 ]; then i8=1; fi
+				ours=() ours2=() ours8=() rss8=() theirs=() rss=() trss=(0) kern8=
 				for r in $(seq "$ROUNDS"); do
 					"$tmp/s2s" bench "${s2s_args[@]}" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/a.json"
 					if [ $per = 1 ]; then
 						"$tmp/s2s" bench "${s2s_args[@]}" --batches-per-thread --steps "$STEPS" --warmup "$WARMUP" >"$tmp/c.json"
 						cat "$tmp/c.json" >>"$OUT"
 						ours2+=("$(field "$tmp/c.json" "$s_key")")
+					fi
+					if [ $i8 = 1 ]; then
+						"$tmp/s2s" bench "${s2s_args[@]}" --precision int8 --steps "$STEPS" --warmup "$WARMUP" >"$tmp/d.json"
+						cat "$tmp/d.json" >>"$OUT"
+						ours8+=("$(field "$tmp/d.json" "$s_key")")
+						rss8+=("$(field "$tmp/d.json" peak_rss_mb)")
+						kern8=$(field "$tmp/d.json" kernel_int8)
 					fi
 					torch "${t_args[@]}" >"$tmp/b.json"
 					if [ -n "$timev" ]; then trss+=("$(($(tail -1 "$tmp/rss") / 1024))"); fi
@@ -128,6 +141,11 @@ for shape in $SHAPES; do
 					a2=$(median "${ours2[@]}")
 					summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  (s2s --batches-per-thread)' \
 						"$label" "$th" "$a2" "$b" "$(echo "$a2 / $b" | bc -l)")")
+				fi
+				if [ $i8 = 1 ]; then
+					a8=$(median "${ours8[@]}")
+					summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  peak RSS MB: s2s %.0f  (s2s int8, kernel %s; torch fp32)' \
+						"$label" "$th" "$a8" "$b" "$(echo "$a8 / $b" | bc -l)" "$(median "${rss8[@]}")" "$kern8")")
 				fi
 			done
 		done
