@@ -28,9 +28,9 @@ type Config struct {
 	MaxLenExtra int `yaml:"max_len_extra"`
 	// BatchSize is the number of sentences translated together. Default 32.
 	BatchSize int `yaml:"batch_size"`
-	// Precision is the number format of the decoder's products in search:
-	// fp32, or int8 (weights quantized once per model, activations per
-	// row; see decoder.QuantizeInt8). Default fp32.
+	// Precision is the number format of the decoder's products and of
+	// both embeddings in search: fp32, or int8 (weights quantized once per
+	// model, activations per row; see model.QuantizeInt8). Default fp32.
 	Precision Precision `yaml:"precision"`
 }
 

@@ -35,3 +35,32 @@ func TestEmbeddingGrad(t *testing.T) {
 	checkParams(t, &ps, loss)
 	twice(t, &ps, backward)
 }
+
+// negRows is a Rows whose row i is −i in every column.
+type negRows struct{}
+
+func (negRows) Row(dst []float64, i int) {
+	for j := range dst {
+		dst[j] = -float64(i)
+	}
+}
+
+// TestEmbeddingQ: with Q set, Forward reads Q's rows (the pad id still
+// zero) and needs no storage in W.
+func TestEmbeddingQ(t *testing.T) {
+	var ps mat.Set[float64]
+	e := NewEmbedding(&ps, "emb", 7, 3, 0)
+	ps.AllocWeights(func(*mat.Param[float64]) bool { return false })
+	e.Q = negRows{}
+	x := mat.New[float64](3, 3)
+	e.Forward(x, []int{4, 0, 6})
+	want := []float64{-4, -4, -4, 0, 0, 0, -6, -6, -6}
+	for i, v := range x.Data {
+		if v != want[i] {
+			t.Fatalf("x = %v, want %v", x.Data, want)
+		}
+	}
+	if e.W.W.Data != nil || len(ps.W) != 0 {
+		t.Errorf("W holds %d values", len(ps.W))
+	}
+}
