@@ -86,7 +86,7 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 		checkOperand("b", len(b), k, n, ldb)
 	}
 	if unsafe.Sizeof(alpha) == 4 {
-		active32.gemm(problem[float32]{tA: tA, tB: tB, m: m, n: n, k: k,
+		config32().gemm(problem[float32]{tA: tA, tB: tB, m: m, n: n, k: k,
 			alpha: float32(alpha), a: as[float32](a), lda: lda, b: as[float32](b), ldb: ldb,
 			beta: float32(beta), c: as[float32](c), ldc: ldc})
 		return

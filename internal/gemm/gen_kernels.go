@@ -34,18 +34,32 @@ type kernel struct {
 	bcast   string // VBROADCASTSS or VBROADCASTSD
 	goType  string
 	zeroIns string
+	// dpbf16: each k step is a pair of bf16 values in one 32-bit slot of A
+	// and B, multiplied by VDPBF16PS instead of VFMADD231PS (see below).
+	dpbf16 bool
 }
 
 var kernels = []kernel{
-	{"kernF32AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
+	{"kernF32AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
 	// Narrow tiles for the last strip of C when N mod 48 is 16 or 32 (N =
 	// 512, 256, 16000): the same per-lane operations as the 48-wide
 	// kernel, so the same bits, without computing zero-padded columns.
-	{"kernF32AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
-	{"kernF32AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
-	{"kernF64AVX512", 8, 8, 3, 8, "Z", "PD", "VBROADCASTSD", "float64", "VPXORQ"},
-	{"kernF32AVX2", 4, 8, 2, 6, "Y", "PS", "VBROADCASTSS", "float32", "VXORPS"},
-	{"kernF64AVX2", 8, 4, 2, 6, "Y", "PD", "VBROADCASTSD", "float64", "VXORPD"},
+	{"kernF32AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
+	{"kernF32AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
+	{"kernF64AVX512", 8, 8, 3, 8, "Z", "PD", "VBROADCASTSD", "float64", "VPXORQ", false},
+	{"kernF32AVX2", 4, 8, 2, 6, "Y", "PS", "VBROADCASTSS", "float32", "VXORPS", false},
+	{"kernF64AVX2", 8, 4, 2, 6, "Y", "PD", "VBROADCASTSD", "float64", "VXORPD", false},
+	// bf16 kernels: the float32 kernels' tiles and epilogue, with kc counting
+	// pairs of k (each A and B slot holds op(X)[·, 2q] in its low half and
+	// op(X)[·, 2q+1] in its high half) and VDPBF16PS for the FMA:
+	//
+	//	acc = fma(a[2q+1], b[2q+1], acc); acc = fma(a[2q], b[2q], acc)
+	//
+	// in fp32, round to nearest even, denormal inputs read as zero and
+	// denormal results flushed to zero, as the instruction defines it.
+	{"kernBF16AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
+	{"kernBF16AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
+	{"kernBF16AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
 }
 
 func main() {
@@ -121,6 +135,10 @@ func gen(w *strings.Builder, k kernel) {
 		bc := r(bcReg + i%nbc)
 		p("%s %d(AX), %s", k.bcast, i*k.elem, bc)
 		for v := 0; v < k.nvec; v++ {
+			if k.dpbf16 {
+				p("%s", vdpbf16ps(i*k.nvec+v, bReg+v, bcReg+i%nbc))
+				continue
+			}
 			p("VFMADD231%s %s, %s, %s", k.sfx, r(bReg+v), bc, r(i*k.nvec+v))
 		}
 	}
@@ -172,6 +190,35 @@ func gen(w *strings.Builder, k kernel) {
 	}
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2), which Go's
+// assembler does not know: EVEX.512.F3.0F38.W0 52 /r, register form, no
+// mask. dst goes in ModRM.reg (EVEX.R, R' extend it), src1 in EVEX.vvvv
+// (V' extends it), src2 in ModRM.rm (EVEX.B, X extend it); the extension
+// bits and vvvv are stored inverted.
+func vdpbf16ps(dst, src1, src2 int) string {
+	p0 := 0x02 // mm = 0F38
+	if dst&8 == 0 {
+		p0 |= 0x80 // R̄
+	}
+	if src2&16 == 0 {
+		p0 |= 0x40 // X̄
+	}
+	if src2&8 == 0 {
+		p0 |= 0x20 // B̄
+	}
+	if dst&16 == 0 {
+		p0 |= 0x10 // R̄'
+	}
+	p1 := (^src1&15)<<3 | 0x04 | 0x02 // W0, vvvv̄, 1, pp = F3
+	p2 := 0x40                        // z0, L'L = 512, b0, aaa = 0
+	if src1&16 == 0 {
+		p2 |= 0x08 // V̄'
+	}
+	modrm := 0xC0 | (dst&7)<<3 | src2&7
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x52; BYTE $0x%02x // VDPBF16PS Z%d, Z%d, Z%d",
+		p0, p1, p2, modrm, src2, src1, dst)
 }
 
 // genTranspose writes transF32x16, a 16×16 float32 transpose with AVX-512
