@@ -202,3 +202,37 @@ func pairs(k int) int { return (k + 1) / 2 }
 func asU32[F Float](s []F) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
+
+// asF32s views bf16 slots as float32, for the float32 packers, which only
+// move 32-bit values.
+func asF32s(s []uint32) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// asHalves views slots as twice as many bf16 values, low half first.
+func asHalves(s []uint32) []uint16 {
+	return unsafe.Slice((*uint16)(unsafe.Pointer(unsafe.SliceData(s))), 2*len(s))
+}
+
+// transAs, gatherAs and transBs give a configuration's packing helpers the
+// element type T they have when F is T (bf16 configurations: float32).
+func transAs[T, F Float](f func(dst, src *F, lds int)) func(dst, src *T, lds int) {
+	if f == nil {
+		return nil
+	}
+	return any(f).(func(dst, src *T, lds int))
+}
+
+func gatherAs[T, F Float](f func(dst, src *F, lds, n int)) func(dst, src *T, lds, n int) {
+	if f == nil {
+		return nil
+	}
+	return any(f).(func(dst, src *T, lds, n int))
+}
+
+func transBs[T, F Float](f func(dst *F, ldd int, src *F, lds int)) func(dst *T, ldd int, src *T, lds int) {
+	if f == nil {
+		return nil
+	}
+	return any(f).(func(dst *T, ldd int, src *T, lds int))
+}

@@ -45,6 +45,37 @@ func TestRoundBF16(t *testing.T) {
 	}
 }
 
+// TestRoundBF16Vec checks the VCVTNE2PS2BF16 path of roundRow against
+// RoundBF16 on random bit patterns (NaNs, denormals and infinities among
+// them) and on ties, at lengths around the 32-wide step.
+func TestRoundBF16Vec(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{1, 31, 32, 33, 64, 95, 1000} {
+		src := make([]float32, n)
+		for i := range src {
+			bits := rng.Uint32()
+			switch i % 4 {
+			case 1:
+				bits = bits&0xffff0000 | 0x8000 // a tie
+			case 2:
+				bits &= 0x807fffff // zero or denormal
+			}
+			src[i] = math.Float32frombits(bits)
+		}
+		dst := make([]uint16, n+1)
+		dst[n] = 0xffff
+		roundRow(dst, src)
+		for i, x := range src {
+			if want := RoundBF16(x); dst[i] != want {
+				t.Fatalf("n=%d: element %d (%#08x) rounds to %#04x, RoundBF16 gives %#04x", n, i, math.Float32bits(x), dst[i], want)
+			}
+		}
+		if dst[n] != 0 {
+			t.Fatalf("n=%d: the pad after the row is %#04x, want 0", n, dst[n])
+		}
+	}
+}
+
 // TestDotBF16 checks the emulated lane on sums whose bits are known:
 // the order (element 1 first), the rounding of each step, and flushing.
 func TestDotBF16(t *testing.T) {
@@ -128,7 +159,8 @@ var bf16Shapes = func() [][3]int {
 			}
 		}
 	}
-	return append(s, [3]int{513, 17, 33}, [3]int{7, 513, 17}, [3]int{17, 33, 513}, [3]int{33, 64, 257}, [3]int{9, 96, 512})
+	return append(s, [3]int{513, 17, 33}, [3]int{7, 513, 17}, [3]int{17, 33, 513}, [3]int{33, 64, 257}, [3]int{9, 96, 512},
+		[3]int{300, 3100, 3}) // more than mc rows and nc columns
 }()
 
 func TestGemmBF16AgainstReference(t *testing.T) {
@@ -222,7 +254,8 @@ func TestGemmBF16Deterministic(t *testing.T) {
 func TestGemmPackedBF16MatchesGemm(t *testing.T) {
 	useBF16(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(9, 10))
-		for _, sh := range [][3]int{{7, 513, 33}, {33, 17, 513}, {64, 96, 257}, {1, 48, 1}} {
+		// n = 3100 spans two blocks of nc = 3072 columns.
+		for _, sh := range [][3]int{{7, 513, 33}, {33, 17, 513}, {64, 96, 257}, {1, 48, 1}, {3, 3100, 300}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			for _, tB := range []bool{false, true} {
 				a, lda, b, ldb, c, ldc := operands[float32](rng, false, tB, m, n, k, 1)

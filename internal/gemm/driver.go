@@ -45,6 +45,7 @@ type config[F Float] struct {
 // page on this machine.
 type workspace[F Float] struct {
 	a, b, c []F
+	t       []uint32 // bf16 configurations: op(X) rounded to pairs (see bf16_pack.go)
 }
 
 func (cf *config[F]) getWorkspace() *workspace[F] {
@@ -57,11 +58,15 @@ func (cf *config[F]) getWorkspace() *workspace[F] {
 	}
 	mc := (cf.mc + cf.mr - 1) / cf.mr * cf.mr
 	nc := (cf.nc + cf.nr - 1) / cf.nr * cf.nr
-	return &workspace[F]{
+	ws := &workspace[F]{
 		a: make([]F, mc*cf.kc),
 		b: make([]F, cf.kc*nc),
 		c: make([]F, cf.mr*cf.nr),
 	}
+	if cf.bf16 {
+		ws.t = make([]uint32, bf16ScratchLen(cf.kc, max(nc, mc)))
+	}
+	return ws
 }
 
 func (cf *config[F]) putWorkspace(ws *workspace[F]) {
@@ -134,11 +139,11 @@ func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j
 			prepacked := pr.packed != nil
 			kw := cf.kWidth(kb) // the kernel's steps: kb, or its bf16 pairs
 			if !direct && !prepacked {
-				cf.packB(ws.b, pr, kb, nb, pc, jc)
+				cf.packB(ws, pr, kb, nb, pc, jc)
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				cf.packA(ws.a, pr, mb, kb, ic, pc)
+				cf.packA(ws, pr, mb, kb, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					var bp *F
@@ -183,23 +188,24 @@ func (cf *config[F]) kWidth(kb int) int {
 	return kb
 }
 
-// packA packs the mb×kb block of op(A) at (i0, p0) into dst for the kernel.
-func (cf *config[F]) packA(dst []F, pr *problem[F], mb, kb, i0, p0 int) {
+// packA packs the mb×kb block of op(A) at (i0, p0) into ws.a for the kernel.
+func (cf *config[F]) packA(ws *workspace[F], pr *problem[F], mb, kb, i0, p0 int) {
 	if cf.bf16 {
-		packABF16(asU32(dst), cf.mr, pr.tA, mb, kb, as[float32](pr.a), pr.lda, i0, p0)
+		packABF16(asU32(ws.a), ws.t, cf.mr, transAs[float32](cf.transA), cf.tkA, gatherAs[float32](cf.gatherA),
+			pr.tA, mb, kb, as[float32](pr.a), pr.lda, i0, p0)
 		return
 	}
-	packA(dst, cf.mr, cf.transA, cf.tkA, cf.gatherA, pr.tA, mb, kb, pr.a, pr.lda, i0, p0)
+	packA(ws.a, cf.mr, cf.transA, cf.tkA, cf.gatherA, pr.tA, mb, kb, pr.a, pr.lda, i0, p0)
 }
 
-// packB packs the kb×nb block of op(B) at (p0, j0) into dst for the kernel.
-func (cf *config[F]) packB(dst []F, pr *problem[F], kb, nb, p0, j0 int) {
-	cf.packBFrom(dst, pr.tB, kb, nb, pr.b, pr.ldb, p0, j0)
+// packB packs the kb×nb block of op(B) at (p0, j0) into ws.b for the kernel.
+func (cf *config[F]) packB(ws *workspace[F], pr *problem[F], kb, nb, p0, j0 int) {
+	cf.packBFrom(ws.b, ws.t, pr.tB, kb, nb, pr.b, pr.ldb, p0, j0)
 }
 
-func (cf *config[F]) packBFrom(dst []F, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
+func (cf *config[F]) packBFrom(dst []F, t []uint32, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
 	if cf.bf16 {
-		packBBF16(asU32(dst), cf.nr, tB, kb, nb, as[float32](b), ldb, p0, j0)
+		packBBF16(asU32(dst), t, cf.nr, transBs[float32](cf.transB), cf.tbB, tB, kb, nb, as[float32](b), ldb, p0, j0)
 		return
 	}
 	packB(dst, cf.nr, cf.transB, cf.tbB, tB, kb, nb, b, ldb, p0, j0)

@@ -75,6 +75,7 @@ func main() {
 	genTranspose(&w)
 	genTranspose8(&w)
 	genTransposeF64(&w)
+	genRoundBF16(&w)
 	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
@@ -193,11 +194,24 @@ func gen(w *strings.Builder, k kernel) {
 }
 
 // vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2), which Go's
-// assembler does not know: EVEX.512.F3.0F38.W0 52 /r, register form, no
-// mask. dst goes in ModRM.reg (EVEX.R, R' extend it), src1 in EVEX.vvvv
-// (V' extends it), src2 in ModRM.rm (EVEX.B, X extend it); the extension
-// bits and vvvv are stored inverted.
+// assembler does not know: EVEX.512.F3.0F38.W0 52 /r.
 func vdpbf16ps(dst, src1, src2 int) string {
+	return evex512(0x02, 0x52, dst, src1, src2) + fmt.Sprintf(" // VDPBF16PS Z%d, Z%d, Z%d", src2, src1, dst)
+}
+
+// vcvtne2ps2bf16 encodes VCVTNE2PS2BF16 zmm(dst), zmm(src1), zmm(src2)
+// (words 0–15 of dst from src2, 16–31 from src1), which Go's assembler
+// does not know either: EVEX.512.F2.0F38.W0 72 /r.
+func vcvtne2ps2bf16(dst, src1, src2 int) string {
+	return evex512(0x03, 0x72, dst, src1, src2) + fmt.Sprintf(" // VCVTNE2PS2BF16 Z%d, Z%d, Z%d", src2, src1, dst)
+}
+
+// evex512 encodes a 512-bit, unmasked, register-form EVEX instruction of
+// map 0F38 with W0 as BYTE directives: dst goes in ModRM.reg (EVEX.R, R'
+// extend it), src1 in EVEX.vvvv (V' extends it), src2 in ModRM.rm (EVEX.B,
+// X extend it); the extension bits and vvvv are stored inverted. pp is
+// the implied prefix (2 = F3, 3 = F2).
+func evex512(pp, opcode, dst, src1, src2 int) string {
 	p0 := 0x02 // mm = 0F38
 	if dst&8 == 0 {
 		p0 |= 0x80 // R̄
@@ -211,14 +225,40 @@ func vdpbf16ps(dst, src1, src2 int) string {
 	if dst&16 == 0 {
 		p0 |= 0x10 // R̄'
 	}
-	p1 := (^src1&15)<<3 | 0x04 | 0x02 // W0, vvvv̄, 1, pp = F3
-	p2 := 0x40                        // z0, L'L = 512, b0, aaa = 0
+	p1 := (^src1&15)<<3 | 0x04 | pp // W0, vvvv̄, 1, pp
+	p2 := 0x40                      // z0, L'L = 512, b0, aaa = 0
 	if src1&16 == 0 {
 		p2 |= 0x08 // V̄'
 	}
 	modrm := 0xC0 | (dst&7)<<3 | src2&7
-	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x52; BYTE $0x%02x // VDPBF16PS Z%d, Z%d, Z%d",
-		p0, p1, p2, modrm, src2, src1, dst)
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x",
+		p0, p1, p2, opcode, modrm)
+}
+
+// genRoundBF16 writes roundBF16x32(dst *uint16, src *float32, n int),
+// which rounds n float32 (a multiple of 32) to bf16 with VCVTNE2PS2BF16,
+// 32 at a time, in order.
+func genRoundBF16(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func roundBF16x32(dst *uint16, src *float32, n int)\n")
+	fmt.Fprintf(w, "TEXT ·roundBF16x32(SB), NOSPLIT, $0-24\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ n+16(FP), CX")
+	p("SHRQ $5, CX")
+	p("JEQ roundBF16x32_done")
+	fmt.Fprintf(w, "roundBF16x32_loop:\n")
+	p("VMOVUPS (SI), Z0")
+	p("VMOVUPS 64(SI), Z1")
+	p("%s", vcvtne2ps2bf16(2, 1, 0))
+	p("VMOVDQU32 Z2, (DI)")
+	p("ADDQ $128, SI")
+	p("ADDQ $64, DI")
+	p("DECQ CX")
+	p("JNZ roundBF16x32_loop")
+	fmt.Fprintf(w, "roundBF16x32_done:\n")
+	p("VZEROUPPER")
+	p("RET")
 }
 
 // genTranspose writes transF32x16, a 16×16 float32 transpose with AVX-512

@@ -2030,6 +2030,26 @@ TEXT ·transF64x8(SB), NOSPLIT, $0-32
 	VZEROUPPER
 	RET
 
+// func roundBF16x32(dst *uint16, src *float32, n int)
+TEXT ·roundBF16x32(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $5, CX
+	JEQ roundBF16x32_done
+roundBF16x32_loop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x77; BYTE $0x48; BYTE $0x72; BYTE $0xd0 // VCVTNE2PS2BF16 Z0, Z1, Z2
+	VMOVDQU32 Z2, (DI)
+	ADDQ $128, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ roundBF16x32_loop
+roundBF16x32_done:
+	VZEROUPPER
+	RET
+
 // func expF32AVX512(dst, src *float32, n int)
 TEXT ·expF32AVX512(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI

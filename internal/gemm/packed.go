@@ -76,8 +76,21 @@ func grow[F Float](s []F, n int) []F {
 // lays them.
 func packWhole[F Float](cf *config[F], dst []F, tB bool, k, n int, b []F, ldb int) {
 	w := packedWidth(cf, n)
+	if cf.bf16 {
+		// nc columns at a time, as the workspace's scratch holds; nc is a
+		// multiple of nr, so the strips land where one call puts them.
+		ws := cf.getWorkspace()
+		defer cf.putWorkspace(ws)
+		for pc := 0; pc < k; pc += cf.kc {
+			kb := min(cf.kc, k-pc)
+			for j0 := 0; j0 < n; j0 += cf.nc {
+				cf.packBFrom(dst[cf.kWidth(pc)*w+j0*cf.kWidth(kb):], ws.t, tB, kb, min(cf.nc, n-j0), b, ldb, pc, j0)
+			}
+		}
+		return
+	}
 	for pc := 0; pc < k; pc += cf.kc {
-		cf.packBFrom(dst[cf.kWidth(pc)*w:], tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
+		cf.packBFrom(dst[pc*w:], nil, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
 	}
 }
 
