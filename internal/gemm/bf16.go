@@ -23,7 +23,7 @@ import (
 // bits depend only on its row of op(A), its column of op(B) and k.
 //
 // Where the CPU lacks AVX512_BF16, kernBF16Emulated computes the same bits
-// in Go, some thirty times slower.
+// in Go, many times slower.
 
 // Precision is how Gemm multiplies float32 operands; float64 products
 // always run in float64.

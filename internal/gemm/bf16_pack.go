@@ -25,9 +25,6 @@ func roundRow(dst []uint16, src []float32) {
 	}
 }
 
-// asU16 views slots as their bf16 halves, low half first.
-func asU16(s []uint32) []uint16 { return asHalves(s) }
-
 // packABF16 packs the mb×kb block of op(A) at (i0, p0) into ⌈mb/mr⌉
 // micro-panels of pairs(kb)·mr slots: slot (q, r) of panel s holds
 // op(A)[i0+s·mr+r, p0+2q … p0+2q+1]. tr, tk and gather are the float32
@@ -37,13 +34,13 @@ func packABF16(dst, t []uint32, mr int, tr func(dst *float32, src *float32, lds 
 	if !tA {
 		// op(A)[i, p] = a[i·lda + p]: round each row into t (mb × kw).
 		for i := range mb {
-			roundRow(asU16(t[i*kw:(i+1)*kw]), a[(i0+i)*lda+p0:(i0+i)*lda+p0+kb])
+			roundRow(asHalves(t[i*kw:(i+1)*kw]), a[(i0+i)*lda+p0:(i0+i)*lda+p0+kb])
 		}
 		packA(asF32s(dst), mr, tr, tk, gather, false, mb, kw, asF32s(t), kw, 0, 0)
 		return
 	}
 	// op(A)[i, p] = a[p·lda + i]: steps 2q and 2q+1 are two rows of a.
-	t0, t1 := asU16(t[:(mb+1)/2]), asU16(t[(mb+1)/2:mb+1])
+	t0, t1 := asHalves(t[:(mb+1)/2]), asHalves(t[(mb+1)/2:mb+1])
 	for q := range kw {
 		roundRow(t0[:mb], a[(p0+2*q)*lda+i0:(p0+2*q)*lda+i0+mb])
 		if 2*q+1 < kb {
@@ -71,13 +68,13 @@ func packBBF16(dst, t []uint32, nr int, tr func(dst *float32, ldd int, src *floa
 	if tB {
 		// op(B)[p, j] = b[j·ldb + p]: round each row of b into t (nb × kw).
 		for j := range nb {
-			roundRow(asU16(t[j*kw:(j+1)*kw]), b[(j0+j)*ldb+p0:(j0+j)*ldb+p0+kb])
+			roundRow(asHalves(t[j*kw:(j+1)*kw]), b[(j0+j)*ldb+p0:(j0+j)*ldb+p0+kb])
 		}
 		packB(asF32s(dst), nr, tr, tb, true, kw, nb, asF32s(t), kw, 0, 0)
 		return
 	}
 	// op(B)[p, j] = b[p·ldb + j]: steps 2q and 2q+1 are two rows of b.
-	t0, t1 := asU16(t[:(nb+1)/2]), asU16(t[(nb+1)/2:nb+1])
+	t0, t1 := asHalves(t[:(nb+1)/2]), asHalves(t[(nb+1)/2:nb+1])
 	for q := range kw {
 		roundRow(t0[:nb], b[(p0+2*q)*ldb+j0:(p0+2*q)*ldb+j0+nb])
 		if 2*q+1 < kb {

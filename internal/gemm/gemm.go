@@ -16,8 +16,11 @@
 // One call runs on the calling goroutine, and many goroutines may call at
 // once (data-parallel training workers, translation searchers): each call
 // takes a workspace of its own. Packed and GemmPacked pack a weight matrix
-// once for many products. Exp, Tanh and Sigmoid are the elementwise
-// functions the cells need, vectorised for float32 with AVX-512.
+// once for many products. SetPrecision(BF16) makes float32 products round
+// their operands to bfloat16 and sum in float32 with AVX512_BF16 (see
+// bf16.go); training selects it for its passes (training.precision).
+// Exp, Tanh and Sigmoid are the elementwise functions the cells need,
+// vectorised for float32 with AVX-512.
 //
 // Measure with go test -bench 'Gemm|Gonum' ./internal/gemm (GFLOP/s per
 // shape and transpose, and gonum's for the ratio); package openblas
