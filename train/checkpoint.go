@@ -24,7 +24,9 @@ type State struct {
 	OptStep int             `json:"opt_step"` // the optimizer's own step counter
 	Plateau plateau         `json:"plateau"`  // validation history and base rate
 	Data    json.RawMessage `json:"data"`     // the batcher's position
-	Extra   json.RawMessage `json:"extra,omitempty"`
+	// Precision is training.precision; a state without it was fp32.
+	Precision Precision       `json:"precision,omitempty"`
+	Extra     json.RawMessage `json:"extra,omitempty"`
 }
 
 // saveCheckpoint writes weights, optimizer slabs and state into a new

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/s2s-nmt/s2s/internal/field"
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"time"
 )
 
@@ -71,6 +72,26 @@ const (
 // Valid reports whether s is a known teacher-forcing schedule.
 func (s TFSchedule) Valid() bool { return s == TFConstant || s == TFLinear || s == TFInvSig }
 
+// Precision names the arithmetic of a training step's matrix products.
+type Precision string
+
+// Precisions.
+const (
+	FP32 Precision = "fp32" // float32 throughout
+	BF16 Precision = "bf16" // products on bf16-rounded operands, summed in float32 (AVX512_BF16)
+)
+
+// Valid reports whether p is a known precision.
+func (p Precision) Valid() bool { return p == FP32 || p == BF16 }
+
+// gemm is p as package gemm's precision.
+func (p Precision) gemm() gemm.Precision {
+	if p == BF16 {
+		return gemm.BF16
+	}
+	return gemm.FP32
+}
+
 // Config is the `training:` section of an experiment file.
 type Config struct {
 	// Seed seeds weights, data order, dropout, BPE-dropout and sampling. Default 1.
@@ -83,6 +104,14 @@ type Config struct {
 	BatchType BatchType `yaml:"batch_type"`
 	// Accumulate sums the gradients of this many batches before an update. Default 1.
 	Accumulate int `yaml:"accumulate"`
+	// Precision is fp32 or bf16. With bf16 every matrix product of a
+	// training step, forward and backward, rounds both operands to
+	// bfloat16 (nearest even) and sums in float32 with AVX512_BF16's
+	// VDPBF16PS (a slow, bit-exact emulation without it); weights,
+	// gradients, the optimizer's state, elementwise work, the loss,
+	// validation and decoding stay float32. A run keeps its precision:
+	// --resume refuses a change. Default fp32.
+	Precision Precision `yaml:"precision"`
 	// Optimizer is adam or sgd. Default adam.
 	Optimizer Optimizer `yaml:"optimizer"`
 	// LearningRate is the peak learning rate. Default 0.001.
@@ -155,7 +184,7 @@ type Config struct {
 // Defaults returns the default training section.
 func Defaults() Config {
 	return Config{
-		Seed: 1, BatchSize: 64, BatchType: Sentences, Accumulate: 1,
+		Seed: 1, BatchSize: 64, BatchType: Sentences, Accumulate: 1, Precision: FP32,
 		Optimizer: Adam, LearningRate: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 		Schedule: Constant, DecayFactor: 0.5, DecayPatience: 2, MinLR: 1e-6,
 		ClipNorm: 1, TeacherForcing: 1, TeacherForcingMin: 1,
@@ -213,6 +242,9 @@ func (c *Config) Validate() error {
 	}
 	if !c.BatchType.Valid() {
 		bad("batch_type", "%q is not one of sentences, tokens", c.BatchType)
+	}
+	if !c.Precision.Valid() {
+		bad("precision", "%q is not one of fp32, bf16", c.Precision)
 	}
 	if !c.Optimizer.Valid() {
 		bad("optimizer", "%q is not one of adam, sgd", c.Optimizer)

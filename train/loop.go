@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/s2s-nmt/s2s/internal/gemm"
 )
 
 // step runs one update of tokens target tokens: forward/backward over the
@@ -14,10 +16,14 @@ func (t *Trainer) step(tokens, epoch int) (loss, norm float64, err error) {
 	c := t.cfg.Training
 	st := &t.state
 	reps := t.task.replicas() // gradients all zero (loop, reduceGrads, update)
+	// The pass's products run in training.precision; validation and
+	// decoding, which run between passes, in float32.
+	prev := gemm.SetPrecision(c.Precision.gemm())
 	sum := t.task.pass(passOptions{
 		seed: c.Seed, step: uint64(st.Step + 1), gradScale: float32(1 / float64(tokens)),
 		labelSmoothing: c.LabelSmoothing, teacherForcing: teacherForcing(c, st.Step+1), train: true,
 	})
+	gemm.SetPrecision(prev)
 	loss = sum / float64(tokens)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		zeroGrads(reps)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/s2s-nmt/s2s/internal/gemm"
 	"github.com/s2s-nmt/s2s/internal/optim"
 	"github.com/s2s-nmt/s2s/internal/safetensors"
 	"github.com/s2s-nmt/s2s/rundir"
@@ -24,6 +25,10 @@ func (t *Trainer) setup() error {
 		if err := t.initFrom(); err != nil {
 			return err
 		}
+	}
+	t.state.Precision = c.Precision
+	if c.Precision == BF16 && gemm.KernelBF16() == "emulated" {
+		t.log.Warn("training.precision bf16: this CPU lacks AVX512_BF16, so an exact emulation runs, many times slower than fp32")
 	}
 	metrics := t.opts.Run.Path(rundir.MetricsFile)
 	if t.opts.Resume {
@@ -71,6 +76,9 @@ func (t *Trainer) restore() error {
 	if err != nil {
 		return err
 	}
+	if err := samePrecision(st.Precision, t.cfg.Training.Precision, dir); err != nil {
+		return err
+	}
 	if err := t.task.seek(st.Data); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, rundir.StateFile), err)
 	}
@@ -82,6 +90,20 @@ func (t *Trainer) restore() error {
 	t.lastCkpt = dir
 	t.log.Info("resumed", "checkpoint", dir, "step", st.Step, "epoch", st.Epoch)
 	return nil
+}
+
+// samePrecision refuses to resume a run of precision was (empty: fp32)
+// with precision now: the optimizer's state and the data position belong
+// to the old arithmetic, and exact resume would no longer hold.
+func samePrecision(was, now Precision, dir string) error {
+	if was == "" {
+		was = FP32
+	}
+	if was == now {
+		return nil
+	}
+	return fmt.Errorf("%s was trained with training.precision %s, the config says %s: --resume cannot change the precision; "+
+		"to train on in %s, start a new run from its weights with --init-from %s", dir, was, now, now, dir)
 }
 
 // initFrom copies the weights of InitFrom (fine-tuning), which must have

@@ -40,7 +40,9 @@ func newBenchCommand() *cli.Command {
 			"chosen; with --threads N, the batch split among N searchers, as the PyTorch reference decodes one batch on N\n" +
 			"threads, or with --batches-per-thread N batches at once, as s2s translate decodes them), params, flop_per_token,\n" +
 			"gflops, peak_rss_mb and the spread of the timed steps. Decoding with --precision int8 also prints\n" +
-			"fp32_sentences_per_s (the same batches in fp32, alternating with int8's), int8_speedup and quantize_ms.",
+			"fp32_sentences_per_s (the same batches in fp32, alternating with int8's), int8_speedup and quantize_ms.\n" +
+			"Training with --precision bf16 also prints fp32_tokens_per_s (the same steps on a second copy of the model\n" +
+			"in fp32, alternating with bf16's), bf16_speedup and kernel_bf16.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "shape", Value: "base", Usage: "base or small", Destination: &a.shape},
 			&cli.StringFlag{Name: "mode", Value: "train", Usage: "train or decode", Destination: &a.mode},
@@ -50,7 +52,7 @@ func newBenchCommand() *cli.Command {
 			&cli.BoolFlag{Name: "batches-per-thread", Usage: "decode: each searcher decodes a batch of its own, as s2s translate --threads (time per batch: the round's divided by --threads)", Destination: &a.perThread},
 			&cli.IntFlag{Name: "steps", Value: 10, Usage: "timed steps (train) or batches (decode)", Destination: &a.steps},
 			&cli.IntFlag{Name: "warmup", Value: 3, Usage: "untimed steps first", Destination: &a.warmup},
-			&cli.StringFlag{Name: "precision", Value: "fp32", Usage: "decode: fp32, or int8 (timed batch for batch against fp32, alternating)", Destination: &a.precision},
+			&cli.StringFlag{Name: "precision", Value: "fp32", Usage: "fp32; decode: int8, train: bf16 (timed against fp32, alternating)", Destination: &a.precision},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a pprof CPU profile of the whole run to this file", Destination: &a.cpuprofile},
 		},
 		Action: func(c *cli.Context) error {
@@ -71,8 +73,12 @@ func runBench(a benchArgs) error {
 	if a.threads < 1 || a.steps < 1 || a.warmup < 0 || a.beam < 1 {
 		return usagef("--threads, --steps and --beam must be ≥ 1, --warmup ≥ 0")
 	}
-	if p := translate.Precision(a.precision); !p.Valid() || (p == translate.Int8 && a.mode != "decode") {
-		return usagef("--precision %q: must be fp32, or int8 with --mode decode", a.precision)
+	switch {
+	case a.precision == "fp32":
+	case a.precision == "int8" && a.mode == "decode":
+	case a.precision == "bf16" && a.mode == "train":
+	default:
+		return usagef("--precision %q: must be fp32, int8 with --mode decode, or bf16 with --mode train", a.precision)
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(a.threads))
 	if a.cpuprofile != "" {
@@ -91,12 +97,18 @@ func runBench(a benchArgs) error {
 	switch a.mode {
 	case "train":
 		r, err := train.Bench(train.BenchOptions{Shape: sh, Cell: kind, Threads: a.threads,
-			Warmup: a.warmup, Steps: a.steps, Seed: 1234})
+			Warmup: a.warmup, Steps: a.steps, Seed: 1234, Precision: train.Precision(a.precision)})
 		if err != nil {
 			return err
 		}
 		med := spread(out, r.StepSeconds, "step_s")
 		toks := float64(r.TokensPerStep)
+		out["precision"] = a.precision
+		if len(r.FP32Seconds) > 0 {
+			fp := spread(out, r.FP32Seconds, "fp32_step_s")
+			out["fp32_tokens_per_s"], out["bf16_speedup"] = toks/fp, fp/med
+			out["fp32_last_loss"], out["kernel_bf16"] = r.FP32Loss, gemm.KernelBF16()
+		}
 		out["params"], out["tokens_per_s"] = r.Params, toks/med
 		out["flop_per_token"], out["gflops"] = r.FlopPerStep/toks, r.FlopPerStep/med/1e9
 		out["last_loss"] = r.Loss

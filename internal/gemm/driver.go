@@ -31,8 +31,11 @@ type config[F Float] struct {
 	// bits as the full tile); nil entries or none: the strip goes to edge.
 	narrow  []func(kc int, a, b *F, ldb int, c *F, ldc int, alpha, beta F)
 	narrowW int
-	wsMu    sync.Mutex
-	free    []*workspace[F]
+	// bf16 (float32 only): operands are packed as bf16 pairs of k (see
+	// bf16.go), op(B) is never read in place, and kern's kc counts pairs.
+	bf16 bool
+	wsMu sync.Mutex
+	free []*workspace[F]
 }
 
 // workspace holds one call's packed panels and edge tile (about 3 MB for
@@ -42,6 +45,7 @@ type config[F Float] struct {
 // page on this machine.
 type workspace[F Float] struct {
 	a, b, c []F
+	t       []uint32 // bf16 configurations: op(X) rounded to pairs (see bf16_pack.go)
 }
 
 func (cf *config[F]) getWorkspace() *workspace[F] {
@@ -54,11 +58,15 @@ func (cf *config[F]) getWorkspace() *workspace[F] {
 	}
 	mc := (cf.mc + cf.mr - 1) / cf.mr * cf.mr
 	nc := (cf.nc + cf.nr - 1) / cf.nr * cf.nr
-	return &workspace[F]{
+	ws := &workspace[F]{
 		a: make([]F, mc*cf.kc),
 		b: make([]F, cf.kc*nc),
 		c: make([]F, cf.mr*cf.nr),
 	}
+	if cf.bf16 {
+		ws.t = make([]uint32, bf16ScratchLen(cf.kc, max(nc, mc)))
+	}
+	return ws
 }
 
 func (cf *config[F]) putWorkspace(ws *workspace[F]) {
@@ -127,23 +135,24 @@ func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j
 			}
 			// With few rows, each B micro-panel serves few tiles: read op(B)
 			// in place when it is stored k×n rather than pack it.
-			direct := !pr.tB && i1-i0 <= directMaxM
+			direct := !pr.tB && i1-i0 <= directMaxM && !cf.bf16
 			prepacked := pr.packed != nil
+			kw := cf.kWidth(kb) // the kernel's steps: kb, or its bf16 pairs
 			if !direct && !prepacked {
-				packB(ws.b, nr, cf.transB, cf.tbB, pr.tB, kb, nb, pr.b, pr.ldb, pc, jc)
+				cf.packB(ws, pr, kb, nb, pc, jc)
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(ws.a, mr, cf.transA, cf.tkA, cf.gatherA, pr.tA, mb, kb, pr.a, pr.lda, ic, pc)
+				cf.packA(ws, pr, mb, kb, ic, pc)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					var bp *F
 					ldb := nr
 					switch {
 					case prepacked:
-						bp = &pr.packed[pc*packedWidth(cf, pr.n)+(jc+jr)*kb]
+						bp = &pr.packed[cf.kWidth(pc)*packedWidth(cf, pr.n)+(jc+jr)*kw]
 					case !direct:
-						bp = &ws.b[jr*kb]
+						bp = &ws.b[jr*kw]
 					case cols == nr:
 						bp, ldb = &pr.b[pc*pr.ldb+jc+jr], pr.ldb
 					default: // a partial strip is packed, zero-padded
@@ -151,23 +160,55 @@ func (cf *config[F]) serialBlock(ws *workspace[F], pr *problem[F], i0, i1, j0, j
 						bp = &ws.b[0]
 					}
 					for ir := 0; ir < mb; ir += mr {
-						ap := &ws.a[ir*kb]
+						ap := &ws.a[ir*kw]
 						rows := min(mr, mb-ir)
 						ci := (ic+ir)*pr.ldc + jc + jr
 						if rows == mr && cols == nr {
-							cf.kern(kb, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
+							cf.kern(kw, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
 							continue
 						}
 						if k := cf.narrowKern(rows, cols); k != nil {
-							k(kb, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
+							k(kw, ap, bp, ldb, &pr.c[ci], pr.ldc, pr.alpha, beta)
 							continue
 						}
-						cf.edge(ws.c, kb, ap, bp, ldb, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
+						cf.edge(ws.c, kw, ap, bp, ldb, pr.c[ci:], pr.ldc, rows, cols, pr.alpha, beta)
 					}
 				}
 			}
 		}
 	}
+}
+
+// kWidth is the number of kernel steps that hold kb steps of k: kb, or
+// its bf16 pairs.
+func (cf *config[F]) kWidth(kb int) int {
+	if cf.bf16 {
+		return pairs(kb)
+	}
+	return kb
+}
+
+// packA packs the mb×kb block of op(A) at (i0, p0) into ws.a for the kernel.
+func (cf *config[F]) packA(ws *workspace[F], pr *problem[F], mb, kb, i0, p0 int) {
+	if cf.bf16 {
+		packABF16(asU32(ws.a), ws.t, cf.mr, transAs[float32](cf.transA), cf.tkA, gatherAs[float32](cf.gatherA),
+			pr.tA, mb, kb, as[float32](pr.a), pr.lda, i0, p0)
+		return
+	}
+	packA(ws.a, cf.mr, cf.transA, cf.tkA, cf.gatherA, pr.tA, mb, kb, pr.a, pr.lda, i0, p0)
+}
+
+// packB packs the kb×nb block of op(B) at (p0, j0) into ws.b for the kernel.
+func (cf *config[F]) packB(ws *workspace[F], pr *problem[F], kb, nb, p0, j0 int) {
+	cf.packBFrom(ws.b, ws.t, pr.tB, kb, nb, pr.b, pr.ldb, p0, j0)
+}
+
+func (cf *config[F]) packBFrom(dst []F, t []uint32, tB bool, kb, nb int, b []F, ldb, p0, j0 int) {
+	if cf.bf16 {
+		packBBF16(asU32(dst), t, cf.nr, transBs[float32](cf.transB), cf.tbB, tB, kb, nb, as[float32](b), ldb, p0, j0)
+		return
+	}
+	packB(dst, cf.nr, cf.transB, cf.tbB, tB, kb, nb, b, ldb, p0, j0)
 }
 
 // narrowKern returns the narrow kernel for a full-height tile of cols

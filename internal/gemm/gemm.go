@@ -16,8 +16,11 @@
 // One call runs on the calling goroutine, and many goroutines may call at
 // once (data-parallel training workers, translation searchers): each call
 // takes a workspace of its own. Packed and GemmPacked pack a weight matrix
-// once for many products. Exp, Tanh and Sigmoid are the elementwise
-// functions the cells need, vectorised for float32 with AVX-512.
+// once for many products. SetPrecision(BF16) makes float32 products round
+// their operands to bfloat16 and sum in float32 with AVX512_BF16 (see
+// bf16.go); training selects it for its passes (training.precision).
+// Exp, Tanh and Sigmoid are the elementwise functions the cells need,
+// vectorised for float32 with AVX-512.
 //
 // Measure with go test -bench 'Gemm|Gonum' ./internal/gemm (GFLOP/s per
 // shape and transpose, and gonum's for the ratio); package openblas
@@ -86,7 +89,7 @@ func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb
 		checkOperand("b", len(b), k, n, ldb)
 	}
 	if unsafe.Sizeof(alpha) == 4 {
-		active32.gemm(problem[float32]{tA: tA, tB: tB, m: m, n: n, k: k,
+		config32().gemm(problem[float32]{tA: tA, tB: tB, m: m, n: n, k: k,
 			alpha: float32(alpha), a: as[float32](a), lda: lda, b: as[float32](b), ldb: ldb,
 			beta: float32(beta), c: as[float32](c), ldc: ldc})
 		return

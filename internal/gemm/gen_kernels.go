@@ -34,18 +34,32 @@ type kernel struct {
 	bcast   string // VBROADCASTSS or VBROADCASTSD
 	goType  string
 	zeroIns string
+	// dpbf16: each k step is a pair of bf16 values in one 32-bit slot of A
+	// and B, multiplied by VDPBF16PS instead of VFMADD231PS (see below).
+	dpbf16 bool
 }
 
 var kernels = []kernel{
-	{"kernF32AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
+	{"kernF32AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
 	// Narrow tiles for the last strip of C when N mod 48 is 16 or 32 (N =
 	// 512, 256, 16000): the same per-lane operations as the 48-wide
 	// kernel, so the same bits, without computing zero-padded columns.
-	{"kernF32AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
-	{"kernF32AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD"},
-	{"kernF64AVX512", 8, 8, 3, 8, "Z", "PD", "VBROADCASTSD", "float64", "VPXORQ"},
-	{"kernF32AVX2", 4, 8, 2, 6, "Y", "PS", "VBROADCASTSS", "float32", "VXORPS"},
-	{"kernF64AVX2", 8, 4, 2, 6, "Y", "PD", "VBROADCASTSD", "float64", "VXORPD"},
+	{"kernF32AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
+	{"kernF32AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", false},
+	{"kernF64AVX512", 8, 8, 3, 8, "Z", "PD", "VBROADCASTSD", "float64", "VPXORQ", false},
+	{"kernF32AVX2", 4, 8, 2, 6, "Y", "PS", "VBROADCASTSS", "float32", "VXORPS", false},
+	{"kernF64AVX2", 8, 4, 2, 6, "Y", "PD", "VBROADCASTSD", "float64", "VXORPD", false},
+	// bf16 kernels: the float32 kernels' tiles and epilogue, with kc counting
+	// pairs of k (each A and B slot holds op(X)[·, 2q] in its low half and
+	// op(X)[·, 2q+1] in its high half) and VDPBF16PS for the FMA:
+	//
+	//	acc = fma(a[2q+1], b[2q+1], acc); acc = fma(a[2q], b[2q], acc)
+	//
+	// in fp32, round to nearest even, denormal inputs read as zero and
+	// denormal results flushed to zero, as the instruction defines it.
+	{"kernBF16AVX512", 4, 16, 3, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
+	{"kernBF16AVX512x16", 4, 16, 1, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
+	{"kernBF16AVX512x32", 4, 16, 2, 8, "Z", "PS", "VBROADCASTSS", "float32", "VPXORD", true},
 }
 
 func main() {
@@ -61,6 +75,7 @@ func main() {
 	genTranspose(&w)
 	genTranspose8(&w)
 	genTransposeF64(&w)
+	genRoundBF16(&w)
 	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
@@ -121,6 +136,10 @@ func gen(w *strings.Builder, k kernel) {
 		bc := r(bcReg + i%nbc)
 		p("%s %d(AX), %s", k.bcast, i*k.elem, bc)
 		for v := 0; v < k.nvec; v++ {
+			if k.dpbf16 {
+				p("%s", vdpbf16ps(i*k.nvec+v, bReg+v, bcReg+i%nbc))
+				continue
+			}
 			p("VFMADD231%s %s, %s, %s", k.sfx, r(bReg+v), bc, r(i*k.nvec+v))
 		}
 	}
@@ -170,6 +189,74 @@ func gen(w *strings.Builder, k kernel) {
 			p("ADDQ SI, DI")
 		}
 	}
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2), which Go's
+// assembler does not know: EVEX.512.F3.0F38.W0 52 /r.
+func vdpbf16ps(dst, src1, src2 int) string {
+	return evex512(0x02, 0x52, dst, src1, src2) + fmt.Sprintf(" // VDPBF16PS Z%d, Z%d, Z%d", src2, src1, dst)
+}
+
+// vcvtne2ps2bf16 encodes VCVTNE2PS2BF16 zmm(dst), zmm(src1), zmm(src2)
+// (words 0–15 of dst from src2, 16–31 from src1), which Go's assembler
+// does not know either: EVEX.512.F2.0F38.W0 72 /r.
+func vcvtne2ps2bf16(dst, src1, src2 int) string {
+	return evex512(0x03, 0x72, dst, src1, src2) + fmt.Sprintf(" // VCVTNE2PS2BF16 Z%d, Z%d, Z%d", src2, src1, dst)
+}
+
+// evex512 encodes a 512-bit, unmasked, register-form EVEX instruction of
+// map 0F38 with W0 as BYTE directives: dst goes in ModRM.reg (EVEX.R, R'
+// extend it), src1 in EVEX.vvvv (V' extends it), src2 in ModRM.rm (EVEX.B,
+// X extend it); the extension bits and vvvv are stored inverted. pp is
+// the implied prefix (2 = F3, 3 = F2).
+func evex512(pp, opcode, dst, src1, src2 int) string {
+	p0 := 0x02 // mm = 0F38
+	if dst&8 == 0 {
+		p0 |= 0x80 // R̄
+	}
+	if src2&16 == 0 {
+		p0 |= 0x40 // X̄
+	}
+	if src2&8 == 0 {
+		p0 |= 0x20 // B̄
+	}
+	if dst&16 == 0 {
+		p0 |= 0x10 // R̄'
+	}
+	p1 := (^src1&15)<<3 | 0x04 | pp // W0, vvvv̄, 1, pp
+	p2 := 0x40                      // z0, L'L = 512, b0, aaa = 0
+	if src1&16 == 0 {
+		p2 |= 0x08 // V̄'
+	}
+	modrm := 0xC0 | (dst&7)<<3 | src2&7
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x",
+		p0, p1, p2, opcode, modrm)
+}
+
+// genRoundBF16 writes roundBF16x32(dst *uint16, src *float32, n int),
+// which rounds n float32 (a multiple of 32) to bf16 with VCVTNE2PS2BF16,
+// 32 at a time, in order.
+func genRoundBF16(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func roundBF16x32(dst *uint16, src *float32, n int)\n")
+	fmt.Fprintf(w, "TEXT ·roundBF16x32(SB), NOSPLIT, $0-24\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ n+16(FP), CX")
+	p("SHRQ $5, CX")
+	p("JEQ roundBF16x32_done")
+	fmt.Fprintf(w, "roundBF16x32_loop:\n")
+	p("VMOVUPS (SI), Z0")
+	p("VMOVUPS 64(SI), Z1")
+	p("%s", vcvtne2ps2bf16(2, 1, 0))
+	p("VMOVDQU32 Z2, (DI)")
+	p("ADDQ $128, SI")
+	p("ADDQ $64, DI")
+	p("DECQ CX")
+	p("JNZ roundBF16x32_loop")
+	fmt.Fprintf(w, "roundBF16x32_done:\n")
 	p("VZEROUPPER")
 	p("RET")
 }

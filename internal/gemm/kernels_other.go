@@ -6,3 +6,9 @@ package gemm
 // portable Go kernel outside amd64 (or with the purego tag).
 func configs32() []*config[float32] { return []*config[float32]{generic32} }
 func configs64() []*config[float64] { return []*config[float64]{generic64} }
+
+// configsBF16 lists the bf16 kernels this build can run: the emulation.
+func configsBF16() []*config[float32] { return []*config[float32]{bf16Emulated} }
+
+// roundBF16Vec rounds nothing here: RoundBF16 rounds every element.
+func roundBF16Vec(dst []uint16, src []float32) int { return 0 }

@@ -53,9 +53,10 @@ func (p *Packed[F]) Pack(tB bool, k, n int, b []F, ldb int) {
 	}
 	p.k, p.n = k, n
 	if unsafe.Sizeof(b[0]) == 4 {
-		p.cfg = active32
-		p.data = grow(p.data, k*packedWidth(active32, n))
-		packWhole(active32, as[float32](p.data), tB, k, n, as[float32](b), ldb)
+		cf := config32()
+		p.cfg = cf
+		p.data = grow(p.data, cf.kWidth(k)*packedWidth(cf, n))
+		packWhole(cf, as[float32](p.data), tB, k, n, as[float32](b), ldb)
 		return
 	}
 	p.cfg = active64
@@ -71,11 +72,25 @@ func grow[F Float](s []F, n int) []F {
 }
 
 // packWhole packs op(B) block by block of kc rows: block pc starts at
-// pc·packedWidth, its NR-wide strips one after another, as packB lays them.
+// kWidth(pc)·packedWidth, its NR-wide strips one after another, as packB
+// lays them.
 func packWhole[F Float](cf *config[F], dst []F, tB bool, k, n int, b []F, ldb int) {
 	w := packedWidth(cf, n)
+	if cf.bf16 {
+		// nc columns at a time, as the workspace's scratch holds; nc is a
+		// multiple of nr, so the strips land where one call puts them.
+		ws := cf.getWorkspace()
+		defer cf.putWorkspace(ws)
+		for pc := 0; pc < k; pc += cf.kc {
+			kb := min(cf.kc, k-pc)
+			for j0 := 0; j0 < n; j0 += cf.nc {
+				cf.packBFrom(dst[cf.kWidth(pc)*w+j0*cf.kWidth(kb):], ws.t, tB, kb, min(cf.nc, n-j0), b, ldb, pc, j0)
+			}
+		}
+		return
+	}
 	for pc := 0; pc < k; pc += cf.kc {
-		packB(dst[pc*w:], cf.nr, cf.transB, cf.tbB, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
+		cf.packBFrom(dst[pc*w:], nil, tB, min(cf.kc, k-pc), n, b, ldb, pc, 0)
 	}
 }
 
