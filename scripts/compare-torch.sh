@@ -24,6 +24,9 @@
 #   INT8 [1]: decode also times s2s bench --precision int8 (the decoder and
 #     embeddings quantized to int8, on the fastest int8 kernel) in each round
 #     and prints its ratio to the same PyTorch fp32 runs on its own line.
+#   BF16 [1]: train also times s2s bench --precision bf16 (training.precision
+#     bf16: products in bf16 with VDPBF16PS, fp32 master weights) in each
+#     round and prints its ratio to the same PyTorch fp32 runs on its own line.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -54,6 +57,7 @@ WARMUP=${WARMUP:-3}
 MAX_FOREIGN=${MAX_FOREIGN:-2}
 PER_THREAD=${PER_THREAD:-1}
 INT8=${INT8:-1}
+BF16=${BF16:-1}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -105,6 +109,7 @@ for shape in $SHAPES; do
 				if [ "$mode" = decode ] && [ "$th" -gt 1 ] && [ "$PER_THREAD" = 1 ]; then per=1; fi
 				i8=0
 				if [ "$mode" = decode ] && [ "$INT8" = 1 ]; then i8=1; fi
+				if [ "$mode" = train ] && [ "$BF16" = 1 ]; then i8=1; fi
 				ours=() ours2=() ours8=() rss8=() theirs=() rss=() trss=(0) kern8=
 				for r in $(seq "$ROUNDS"); do
 					"$tmp/s2s" bench "${s2s_args[@]}" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/a.json"
@@ -114,11 +119,13 @@ for shape in $SHAPES; do
 						ours2+=("$(field "$tmp/c.json" "$s_key")")
 					fi
 					if [ $i8 = 1 ]; then
-						"$tmp/s2s" bench "${s2s_args[@]}" --precision int8 --steps "$STEPS" --warmup "$WARMUP" >"$tmp/d.json"
+						low=int8
+						if [ "$mode" = train ]; then low=bf16; fi
+						"$tmp/s2s" bench "${s2s_args[@]}" --precision "$low" --steps "$STEPS" --warmup "$WARMUP" >"$tmp/d.json"
 						cat "$tmp/d.json" >>"$OUT"
 						ours8+=("$(field "$tmp/d.json" "$s_key")")
 						rss8+=("$(field "$tmp/d.json" peak_rss_mb)")
-						kern8=$(field "$tmp/d.json" kernel_int8)
+						if [ "$mode" = decode ]; then kern8="int8, kernel $(field "$tmp/d.json" kernel_int8)"; else kern8=bf16; fi
 					fi
 					torch "${t_args[@]}" >"$tmp/b.json"
 					if [ -n "$timev" ]; then trss+=("$(($(tail -1 "$tmp/rss") / 1024))"); fi
@@ -144,7 +151,7 @@ for shape in $SHAPES; do
 				fi
 				if [ $i8 = 1 ]; then
 					a8=$(median "${ours8[@]}")
-					summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  peak RSS MB: s2s %.0f  (s2s int8, kernel %s; torch fp32)' \
+					summary+=("$(printf '%-24s threads %s  s2s %9.1f  torch %9.1f  ratio %.2f  peak RSS MB: s2s %.0f  (s2s %s; torch fp32)' \
 						"$label" "$th" "$a8" "$b" "$(echo "$a8 / $b" | bc -l)" "$(median "${rss8[@]}")" "$kern8")")
 				fi
 			done
