@@ -51,6 +51,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"x.yaml:3: data.tokenizer.dropout: must be in [0, 1)", "not 1"}},
 		{"BPE-dropout NaN", "data:\n  synthetic: numbers-en-ru\n  tokenizer: {dropout: .nan}\n",
 			[]string{"x.yaml:3: data.tokenizer.dropout: must be in [0, 1)"}},
+		{"encoder dropouts", "model:\n  encoder:\n    emb_dropout: 1\n    out_dropout: -0.5\n",
+			[]string{"x.yaml:3: model.encoder.emb_dropout: 1 must be in [0, 1)", "x.yaml:4: model.encoder.out_dropout: -0.5 must be in [0, 1)"}},
 		{"BPE-dropout of an LM", "data:\n  text: a.txt\n  tokenizer: {dropout: 0.1}\n",
 			[]string{"x.yaml:3: data.tokenizer.dropout: BPE-dropout re-segments translation pairs", "set it to 0"}},
 	}

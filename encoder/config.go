@@ -22,10 +22,30 @@ type Config struct {
 	// Dropout is the drop probability on the outputs of every layer but the
 	// top one (PyTorch's nn.GRU dropout), in [0, 1). Default 0.3.
 	Dropout float64 `yaml:"dropout"`
+	// EmbDropout is the drop probability of the embedded source tokens, in
+	// [0, 1), applied in training only. Unset (nil), the default, means 0:
+	// unlike the decoder's emb_dropout it does not fall back to Dropout, so
+	// configs written before it existed train exactly as they did.
+	EmbDropout *float64 `yaml:"emb_dropout"`
+	// OutDropout is the drop probability of the top layer's outputs (Out,
+	// the annotations attention reads), in [0, 1), applied in training
+	// only. The final states (Final, the bridge's input) are not dropped.
+	// Default 0.
+	OutDropout float64 `yaml:"out_dropout"`
+}
+
+// InputDropout returns the drop probability of the embedded source tokens:
+// EmbDropout, or 0 when it is unset.
+func (c Config) InputDropout() float64 {
+	if c.EmbDropout == nil {
+		return 0
+	}
+	return *c.EmbDropout
 }
 
 // DefaultConfig returns the defaults: a one-layer bidirectional GRU, E 256,
-// H 256 per direction, dropout 0.3.
+// H 256 per direction, dropout 0.3 (between layers only), no embedding or
+// output dropout.
 func DefaultConfig() Config {
 	return Config{Cell: cell.GRU, Layers: 1, Bidirectional: true, Emb: 256, Hidden: 256, Dropout: 0.3}
 }
@@ -47,6 +67,12 @@ func (c Config) Validate() []error {
 	errs := cell.ValidateStack(c.Cell, c.Layers, c.Emb, c.Hidden)
 	if !(c.Dropout >= 0 && c.Dropout < 1) {
 		errs = append(errs, fmt.Errorf("dropout: %v must be in [0, 1)", c.Dropout))
+	}
+	if p := c.EmbDropout; p != nil && !(*p >= 0 && *p < 1) {
+		errs = append(errs, fmt.Errorf("emb_dropout: %v must be in [0, 1) (leave it out for 0)", *p))
+	}
+	if !(c.OutDropout >= 0 && c.OutDropout < 1) {
+		errs = append(errs, fmt.Errorf("out_dropout: %v must be in [0, 1)", c.OutDropout))
 	}
 	return errs
 }

@@ -112,7 +112,7 @@ func (w *Work[F]) outGradRow(e *Encoder[F], l, d, b, t int) []F {
 		return w.DOut.Row(b*w.S + t)[d*H : (d+1)*H]
 	}
 	g := w.layers[l+1].din
-	if w.train {
+	if w.dropMid {
 		g = w.layers[l].dout
 	}
 	return g.Row(t*w.B + b)[d*H : (d+1)*H]

@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -95,17 +96,50 @@ var (
 	raggedLens = []int{3, 1}
 )
 
+// withInOut returns cfg with embedding dropout emb and output dropout out.
+func withInOut(cfg Config, emb, out float64) Config {
+	cfg.EmbDropout, cfg.OutDropout = &emb, out
+	return cfg
+}
+
+// dropsSome fails t unless mask drops some elements and keeps others, so
+// that a check with it sees both kinds.
+func dropsSome(t *testing.T, name string, mask []float64) {
+	t.Helper()
+	zeros := 0
+	for _, m := range mask {
+		if m == 0 {
+			zeros++
+		}
+	}
+	if zeros == 0 || zeros == len(mask) {
+		t.Fatalf("%s mask drops %d of %d", name, zeros, len(mask))
+	}
+}
+
 func TestGradients(t *testing.T) {
 	for _, kind := range cell.Kinds {
 		for _, tc := range []struct {
-			name    string
-			layers  int
-			bidir   bool
-			dropout float64
-		}{{"bi2-dropout", 2, true, 0.3}, {"uni1", 1, false, 0}} {
+			name     string
+			layers   int
+			bidir    bool
+			dropout  float64
+			emb, out float64 // EmbDropout, OutDropout
+		}{
+			{"bi2-dropout", 2, true, 0.3, 0, 0},
+			{"uni1", 1, false, 0, 0, 0},
+			// One layer, where only the embedding and output dropouts act.
+			{"bi1-emb-out", 1, true, 0.3, 0.25, 0.4},
+			{"bi2-all", 2, true, 0.3, 0.25, 0.4},
+		} {
 			t.Run(string(kind)+"/"+tc.name, func(t *testing.T) {
-				f := newFixture(t, testConfig(kind, tc.layers, tc.bidir, tc.dropout), raggedSrc, raggedLens)
+				cfg := withInOut(testConfig(kind, tc.layers, tc.bidir, tc.dropout), tc.emb, tc.out)
+				f := newFixture(t, cfg, raggedSrc, raggedLens)
 				f.backward()
+				if tc.emb > 0 {
+					dropsSome(t, "embedding", f.w.xMask)
+					dropsSome(t, "output", f.w.outMask)
+				}
 				for _, p := range f.set.List {
 					if err := gradcheck.Check(p.Name, p.W.Data, p.G.Data, f.loss, gradcheck.Options{}); err != nil {
 						t.Error(err)
@@ -121,39 +155,95 @@ func TestGradients(t *testing.T) {
 // single gradient bit — and padded output rows are zero.
 func TestPaddingGetsNoGradient(t *testing.T) {
 	for _, kind := range cell.Kinds {
-		cfg := testConfig(kind, 2, true, 0)
-		clean := newFixture(t, cfg, raggedSrc, raggedLens)
-		dirty := newFixture(t, cfg, []int32{4, 5, 6, 3, 1, 2}, raggedLens) // ids 1, 2 only in padding
-		for _, f := range []*fixture{clean, dirty} {
-			f.backward()
+		for _, cfg := range []Config{testConfig(kind, 2, true, 0), withInOut(testConfig(kind, 1, true, 0), 0.25, 0.4)} {
+			testPaddingGetsNoGradient(t, kind, cfg)
 		}
-		for b := 0; b < tB; b++ {
-			for s := raggedLens[b]; s < tS; s++ {
-				for _, v := range clean.w.Out.Row(b*tS + s) {
-					if v != 0 {
-						t.Fatalf("%s: padded output (%d,%d) is %v", kind, b, s, v)
-					}
-				}
-			}
-		}
-		for i := range clean.w.Out.Data {
-			if clean.w.Out.Data[i] != dirty.w.Out.Data[i] {
-				t.Fatalf("%s: output %d depends on padded tokens", kind, i)
-			}
-		}
-		for i := range clean.set.G {
-			if clean.set.G[i] != dirty.set.G[i] {
-				t.Fatalf("%s: gradient %d depends on padding", kind, i)
-			}
-		}
-		emb := clean.e.Emb.W.G
-		for _, id := range []int{1, 2} {
-			for _, v := range emb.Row(id) {
+	}
+}
+
+// testPaddingGetsNoGradient compares a batch with one whose padded
+// positions hold other tokens; with dropout, both draw the same masks.
+func testPaddingGetsNoGradient(t *testing.T, kind cell.Kind, cfg Config) {
+	name := fmt.Sprintf("%s/layers%d/emb%g/out%g", kind, cfg.Layers, cfg.InputDropout(), cfg.OutDropout)
+	clean := newFixture(t, cfg, raggedSrc, raggedLens)
+	dirty := newFixture(t, cfg, []int32{4, 5, 6, 3, 1, 2}, raggedLens) // ids 1, 2 only in padding
+	for _, f := range []*fixture{clean, dirty} {
+		f.backward()
+	}
+	for b := 0; b < tB; b++ {
+		for s := raggedLens[b]; s < tS; s++ {
+			for _, v := range clean.w.Out.Row(b*tS + s) {
 				if v != 0 {
-					t.Fatalf("%s: embedding row %d (unused) has gradient %v", kind, id, v)
+					t.Fatalf("%s: padded output (%d,%d) is %v", name, b, s, v)
 				}
 			}
 		}
+	}
+	for i := range clean.w.Out.Data {
+		if clean.w.Out.Data[i] != dirty.w.Out.Data[i] {
+			t.Fatalf("%s: output %d depends on padded tokens", name, i)
+		}
+	}
+	for i := range clean.set.G {
+		if clean.set.G[i] != dirty.set.G[i] {
+			t.Fatalf("%s: gradient %d depends on padding", name, i)
+		}
+	}
+	emb := clean.e.Emb.W.G
+	for _, id := range []int{1, 2} {
+		for _, v := range emb.Row(id) {
+			if v != 0 {
+				t.Fatalf("%s: embedding row %d (unused) has gradient %v", name, id, v)
+			}
+		}
+	}
+}
+
+// TestEvalIgnoresDropout: without an rng, an encoder with every dropout on
+// gives bit for bit the outputs and final states of one without dropout
+// and the same weights; with one, the embedding and output dropouts change
+// the outputs of a one-layer encoder.
+func TestEvalIgnoresDropout(t *testing.T) {
+	for _, kind := range cell.Kinds {
+		plain := newFixture(t, testConfig(kind, 1, true, 0), raggedSrc, raggedLens)
+		drop := newFixture(t, withInOut(testConfig(kind, 1, true, 0.3), 0.25, 0.4), raggedSrc, raggedLens)
+		plain.e.Forward(&plain.w, raggedSrc, raggedLens, tB, tS, nil)
+		drop.e.Forward(&drop.w, raggedSrc, raggedLens, tB, tS, nil)
+		same := func(what string, a, b []float64) {
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("%s: evaluation %s %d is %v with dropout configured, %v without", kind, what, i, b[i], a[i])
+				}
+			}
+		}
+		same("output", plain.w.Out.Data, drop.w.Out.Data)
+		for d := range plain.w.Final[0] {
+			same("final state", plain.w.Final[0][d].H.Data, drop.w.Final[0][d].H.Data)
+		}
+		drop.forward()
+		differs := false
+		for i := range plain.w.Out.Data {
+			differs = differs || plain.w.Out.Data[i] != drop.w.Out.Data[i]
+		}
+		if !differs {
+			t.Fatalf("%s: training outputs equal evaluation outputs at emb_dropout 0.25, out_dropout 0.4", kind)
+		}
+	}
+}
+
+// TestTrainStepAllocatesNothing: with every dropout on, a steady-state
+// training Forward and Backward allocate nothing.
+func TestTrainStepAllocatesNothing(t *testing.T) {
+	f := newFixture(t, withInOut(testConfig(cell.LSTM, 2, true, 0.3), 0.25, 0.4), raggedSrc, raggedLens)
+	rng := rand.New(rand.NewPCG(5, 5))
+	step := func() {
+		f.e.Forward(&f.w, f.src, f.lens, tB, tS, rng)
+		copy(f.w.DOut.Data, f.rOut.Data)
+		f.e.Backward(&f.w)
+	}
+	step()
+	if n := testing.AllocsPerRun(5, step); n != 0 {
+		t.Fatalf("%v allocations per step", n)
 	}
 }
 
@@ -190,9 +280,10 @@ func TestParamNames(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	bad := Config{Cell: "lstmm", Layers: 0, Emb: 1, Hidden: 1, Dropout: 1}
-	if errs := bad.Validate(); len(errs) != 3 {
-		t.Fatalf("got %v, want 3 errors (cell, layers, dropout)", errs)
+	one := 1.0
+	bad := Config{Cell: "lstmm", Layers: 0, Emb: 1, Hidden: 1, Dropout: 1, EmbDropout: &one, OutDropout: -0.1}
+	if errs := bad.Validate(); len(errs) != 5 {
+		t.Fatalf("got %v, want 5 errors (cell, layers, dropout, emb_dropout, out_dropout)", errs)
 	}
 	if errs := DefaultConfig().Validate(); len(errs) != 0 {
 		t.Fatal(errs)

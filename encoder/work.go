@@ -31,15 +31,19 @@ type Work[F mat.Float] struct {
 	// Forward, added into by the caller, read by Backward.
 	DFinal [][]State[F]
 
-	lens   []int      // (B) source lengths
-	ids    []int      // (S·B) time-major token ids
-	x      mat.Mat[F] // (S·B, E) time-major embeddings
-	layers []layerWork[F]
-	zero   mat.Mat[F] // (B, H) the initial state h0 = c0 = 0
+	lens    []int      // (B) source lengths
+	ids     []int      // (S·B) time-major token ids
+	x       mat.Mat[F] // (S·B, E) time-major embeddings, after dropout
+	xMask   []F        // (S·B·E) dropout mask of x
+	outMask []F        // (B·S·D) dropout mask of Out
+	layers  []layerWork[F]
+	zero    mat.Mat[F] // (B, H) the initial state h0 = c0 = 0
 	// (B, H) backward carries, their next values, and the saved carries of
 	// padded rows; the C ones are empty unless the cell is an LSTM.
 	dh, dhp, dc, dcp, keepH, keepC mat.Mat[F]
-	train                          bool // dropout masks were drawn
+	// Which dropout masks Forward drew: of x, of the outputs between
+	// layers, of Out.
+	dropIn, dropMid, dropOut bool
 }
 
 // layerWork is one layer's activations and gradients, time-major.
@@ -72,6 +76,12 @@ func (w *Work[F]) resize(e *Encoder[F], B, S int) {
 	w.Out, w.DOut = mat.Resize(w.Out, B*S, D), mat.Resize(w.DOut, B*S, D)
 	w.lens, w.ids = grow(w.lens, B), grow(w.ids, S*B)
 	w.x = mat.Resize(w.x, S*B, cfg.Emb)
+	if e.inDrop.Active() {
+		w.xMask = grow(w.xMask, S*B*cfg.Emb)
+	}
+	if e.outDrop.Active() {
+		w.outMask = grow(w.outMask, B*S*D)
+	}
 	w.zero = mat.Resize(w.zero, B, H)
 	w.zero.Zero()
 	for _, m := range []*mat.Mat[F]{&w.dh, &w.dhp, &w.keepH} {

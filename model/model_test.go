@@ -74,8 +74,9 @@ func TestGradients(t *testing.T) {
 	}
 }
 
-// TestGradientsVariants: two stacked layers with dropout, input feeding,
-// label smoothing, the other attentions and no bridge.
+// TestGradientsVariants: two stacked layers with dropout, the one-layer
+// encoder's embedding and output dropout, input feeding, label smoothing,
+// the other attentions and no bridge.
 func TestGradientsVariants(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -86,6 +87,10 @@ func TestGradientsVariants(t *testing.T) {
 			c.Encoder.Layers, c.Decoder.Layers = 2, 2
 			c.Encoder.Dropout, c.Decoder.Dropout = 0.3, 0.3
 		}, Options{Smoothing: 0.1}},
+		{"encoder1-emb-out-dropout", func(c *Config) {
+			emb := 0.25
+			c.Encoder.EmbDropout, c.Encoder.OutDropout = &emb, 0.4
+		}, Options{}},
 		{"input-feeding-general-nobridge", func(c *Config) {
 			c.Decoder.InputFeeding, c.Decoder.Attention, c.Decoder.Bridge = true, layer.General, decoder.BridgeNone
 		}, Options{}},
