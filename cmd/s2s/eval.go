@@ -26,9 +26,11 @@ type evalArgs struct {
 	format         string
 	width          int
 	modelFlagsUsed bool
-	precision      string // "": the config's
-	lengthPenalty  string // "": the config's
-	sweep          string // --sweep-alpha as given
+	precision      string   // "": the config's
+	lengthPenalty  string   // "": the config's
+	alpha          *float64 // --alpha when given
+	alphaFlag      float64  // what --alpha binds to
+	sweep          string   // --sweep-alpha as given
 	alphas         []float64
 }
 
@@ -68,6 +70,7 @@ func evalFlags(a *evalArgs, refs *fileList) []cli.Flag {
 		&cli.StringFlag{Name: "weights", Usage: "ensemble weights `W1,W2,...`, one per --model, each > 0 (default equal)", Destination: &a.weights},
 		&cli.IntFlag{Name: "beam", Usage: "beam size for translating the test set (default: the model config's)", Destination: &a.beam},
 		precisionFlag(&a.precision),
+		&cli.Float64Flag{Name: "alpha", Usage: "length normalisation for translating the test set (default: the config's)", Destination: &a.alphaFlag},
 		&cli.StringFlag{Name: "length-penalty", Usage: "what alpha raises when translating: marian or gnmt (default: the config's)", Destination: &a.lengthPenalty},
 		&cli.StringFlag{Name: "sweep-alpha", Usage: "translate the dev set once and print its scores for each alpha of the list `A1,A2,...`", Destination: &a.sweep},
 		&cli.GenericFlag{Name: "ref", Value: refs, Usage: "reference `FILE` (repeat for several)"},
@@ -85,7 +88,10 @@ func evalFlags(a *evalArgs, refs *fileList) []cli.Flag {
 // finish completes the flags bound into a and checks them; positional
 // arguments are more reference files, as in sacreBLEU.
 func (a *evalArgs) finish(c *cli.Context, refs []string) error {
-	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision") || c.IsSet("weights") || c.IsSet("length-penalty")
+	a.modelFlagsUsed = c.IsSet("model") || c.IsSet("beam") || c.IsSet("precision") || c.IsSet("weights") || c.IsSet("length-penalty") || c.IsSet("alpha")
+	if c.IsSet("alpha") {
+		a.alpha = &a.alphaFlag
+	}
 	if c.IsSet("sweep-alpha") {
 		alphas, err := parseAlphas(a.sweep)
 		if err != nil {
@@ -129,8 +135,10 @@ func (a evalArgs) check() error {
 		return usagef("eval: --model and --beam (and --weights, --precision) translate the test set; with --ref there is nothing to translate")
 	case a.lengthPenalty != "" && !translate.LengthPenalty(a.lengthPenalty).Valid():
 		return usagef("eval: --length-penalty %q is not one of marian, gnmt", a.lengthPenalty)
-	case a.alphas != nil && (len(a.refs) > 0 || a.hyp != "" || a.sentence || a.format != "text"):
-		return usagef("eval: --sweep-alpha translates and scores the model's dev set: it takes no --ref, --hyp, --sentence or --format json")
+	case a.alpha != nil && !(*a.alpha >= 0):
+		return usagef("eval: --alpha %g: must be ≥ 0", *a.alpha)
+	case a.alphas != nil && (len(a.refs) > 0 || a.hyp != "" || a.sentence || a.format != "text" || a.alpha != nil):
+		return usagef("eval: --sweep-alpha translates and scores the model's dev set: it takes no --alpha, --ref, --hyp, --sentence or --format json")
 	case len(a.refs) == 0 && a.hyp != "":
 		return usagef("eval: --hyp needs --ref FILE to score it against")
 	}

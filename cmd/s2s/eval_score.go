@@ -21,7 +21,7 @@ func runEval(stdin io.Reader, stdout, stderr io.Writer, a evalArgs) error {
 		if err != nil {
 			return usagef("eval: %w", err)
 		}
-		ts, err := translateTestSet(modelDirs(&a.models), weights, testSearch{a.beam, a.precision, a.lengthPenalty}, stderr)
+		ts, err := translateTestSet(modelDirs(&a.models), weights, testSearch{beam: a.beam, alpha: a.alpha, precision: a.precision, lengthPenalty: a.lengthPenalty}, stderr)
 		if err != nil {
 			return err
 		}

@@ -62,6 +62,7 @@ func TestEvalSweepAlpha(t *testing.T) {
 	}
 	cfg := rundirtest.Config("tiny", 80)
 	cfg.Data.Dev.Src, cfg.Data.Dev.Tgt = "dev.src", "dev.tgt"
+	cfg.Data.Test.Src, cfg.Data.Test.Refs = "dev.src", []string{"dev.tgt"} // eval --alpha scores the same lines
 	writeEOSProne(t, filepath.Join("runs", "tiny"), cfg)
 	os.Symlink("tiny", filepath.Join("runs", "latest"))
 	os.WriteFile("dev.tgt", []byte(translate("--alpha", "0")), 0o644)
@@ -88,6 +89,10 @@ func TestEvalSweepAlpha(t *testing.T) {
 			}
 			if got := lines[1+i]; got != fmt.Sprintf("alpha %-4s %s", alpha, strings.TrimSuffix(want, "\n")) {
 				t.Errorf("%s alpha %s: sweep %q, eval of translate %q", penalty, alpha, got, want)
+			}
+			direct, _, err := runCLI(t, nil, "eval", "--alpha", alpha, "--beam", "4", "--length-penalty", penalty)
+			if err != nil || direct != want {
+				t.Errorf("%s: eval --alpha %s printed %q (%v), eval of translate %q", penalty, alpha, direct, err, want)
 			}
 		}
 		if len(distinct) < 2 {

@@ -267,6 +267,7 @@ func runToFile(s *translate.Stream[float32], in io.Reader, path string) error {
 // values keep the config's.
 type testSearch struct {
 	beam                     int
+	alpha                    *float64
 	precision, lengthPenalty string
 }
 
@@ -295,6 +296,9 @@ func translateTestSet(dirs []string, weights []float64, ts testSearch, log io.Wr
 	opt := translate.FromConfig(m.Config.Translate)
 	if ts.beam > 0 {
 		opt.Beam = ts.beam
+	}
+	if ts.alpha != nil {
+		opt.Alpha = *ts.alpha
 	}
 	if ts.lengthPenalty != "" {
 		opt.LengthPenalty = translate.LengthPenalty(ts.lengthPenalty)
