@@ -18,9 +18,9 @@ import (
 
 // plotArgs are the flags of s2s plot.
 type plotArgs struct {
-	model         string // run directory, or a metrics.jsonl file; "" for runs/latest
-	out           string // PNG to write
-	width, height int    // pixels; 0 for viz's defaults
+	models        fileList // run directories or metrics.jsonl files; none for runs/latest
+	out           string   // PNG to write
+	width, height int      // pixels; 0 for viz's defaults
 }
 
 func newPlotCommand() *cli.Command {
@@ -29,9 +29,10 @@ func newPlotCommand() *cli.Command {
 		Name:  "plot",
 		Usage: "draw a run's training and validation loss and dev BLEU against steps as a PNG",
 		Description: "Reads RUN/metrics.jsonl (RUN defaults to runs/latest) and writes --out, a PNG:\n" +
-			"training and validation loss on top, dev BLEU below when the run has any.",
+			"training and validation loss on top, dev BLEU below when the run has any.\n" +
+			"With --model given several times (up to 6), draws the runs on the same axes, a colour each.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "run `DIR` (or its metrics.jsonl) to plot (default runs/latest)", Destination: &a.model},
+			&cli.GenericFlag{Name: "model", Value: &a.models, Usage: "run `DIR` (or its metrics.jsonl) to plot (default runs/latest; repeat to compare runs)"},
 			&cli.StringFlag{Name: "out", Usage: "PNG `FILE` to write", Destination: &a.out},
 			&cli.IntFlag{Name: "width", Usage: "image width in pixels", Value: viz.DefaultCurvesWidth, Destination: &a.width},
 			&cli.IntFlag{Name: "height", Usage: "image height in pixels", Value: viz.DefaultCurvesHeight, Destination: &a.height},
@@ -54,6 +55,8 @@ func (a plotArgs) check(nargs int) error {
 		return usagef("plot needs --out FILE.png")
 	case !strings.EqualFold(filepath.Ext(a.out), ".png"):
 		return usagef("--out %s: plot writes PNG; name the file *.png", a.out)
+	case len(a.models.files) > 6:
+		return usagef("plot compares at most 6 runs; got --model %d times", len(a.models.files))
 	case a.width <= 0 || a.height <= 0:
 		return usagef("--width %d --height %d: the size must be positive", a.width, a.height)
 	}
@@ -63,27 +66,39 @@ func (a plotArgs) check(nargs int) error {
 // runPlot reads the run's metrics and writes the curves to a.out atomically,
 // then says what it wrote on stdout; warnings go to stderr.
 func runPlot(stdout, stderr io.Writer, a plotArgs) error {
-	path, name, err := metricsPath(a.model)
-	if err != nil {
-		return err
-	}
-	events, err := viz.ReadMetrics(path, warnLogger(stderr))
-	if err != nil {
-		return err
+	var runs []viz.Run
+	var paths, names []string
+	n := 0
+	for _, model := range modelDirs(&a.models) {
+		path, name, err := metricsPath(model)
+		if err != nil {
+			return err
+		}
+		events, err := viz.ReadMetrics(path, warnLogger(stderr))
+		if err != nil {
+			return err
+		}
+		runs = append(runs, viz.Run{Name: name, Events: events})
+		paths, names, n = append(paths, path), append(names, name), n+len(events)
 	}
 	f, err := atomicfile.Create(a.out, 0o644)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
-	opts := viz.CurvesOptions{Width: a.width, Height: a.height, Title: name}
-	if err := viz.Curves(f, events, opts); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	opts := viz.CurvesOptions{Width: a.width, Height: a.height, Title: strings.Join(names, " vs ")}
+	if len(runs) == 1 {
+		err = viz.Curves(f, runs[0].Events, opts)
+	} else {
+		err = viz.Compare(f, runs, opts)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", strings.Join(paths, ", "), err)
 	}
 	if err := f.Commit(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "wrote %s (%d×%d) from %s: %d events\n", a.out, a.width, a.height, path, len(events))
+	_, err = fmt.Fprintf(stdout, "wrote %s (%d×%d) from %s: %d events\n", a.out, a.width, a.height, strings.Join(paths, ", "), n)
 	return err
 }
 

@@ -2,6 +2,7 @@ package viz
 
 import (
 	"errors"
+	"fmt"
 	"image/color"
 	"io"
 
@@ -30,7 +31,19 @@ var (
 	trainColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // blue
 	validColor = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff} // red
 	bleuColor  = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff} // green
+	// runColors tell runs apart when Compare draws several.
+	runColors = []color.Color{trainColor, validColor, bleuColor,
+		color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, // purple
+		color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // orange
+		color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff}, // brown
+	}
 )
+
+// Run is one training run for Compare: its events, named in the legend.
+type Run struct {
+	Name   string
+	Events []Event
+}
 
 // Curves draws the training curves of events (as ReadMetrics returns them)
 // and writes them to w as a PNG: training loss and validation loss against
@@ -40,13 +53,6 @@ var (
 // drops the points it re-does. It returns an error when no event has a
 // finite loss, or when the size is not positive.
 func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
-	width, height := opts.Width, opts.Height
-	if width == 0 {
-		width = DefaultCurvesWidth
-	}
-	if height == 0 {
-		height = DefaultCurvesHeight
-	}
 	c := collect(events)
 	if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
 		return errors.New("no train or valid event with a finite loss to plot")
@@ -54,6 +60,71 @@ func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
 	plots, err := curvePlots(c, opts.Title)
 	if err != nil {
 		return err
+	}
+	return drawPanels(w, plots, opts)
+}
+
+// Compare draws the curves of several runs on the same axes, one colour
+// per run (at most six): training loss as a line and validation loss
+// dashed with points on top, dev BLEU below when any run has it, each
+// legend entry prefixed by the run's name. Each run's events are read as
+// Curves reads them. It returns an error when a run has no finite loss,
+// naming it, or when there are no runs or more than six.
+func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
+	if len(runs) == 0 || len(runs) > len(runColors) {
+		return fmt.Errorf("%d runs: Compare draws 1 to %d", len(runs), len(runColors))
+	}
+	loss, bleu := plot.New(), plot.New()
+	loss.Title.Text = opts.Title
+	loss.Y.Label.Text = "loss (nats/token)"
+	loss.Legend.Top = true
+	bleu.Y.Label.Text = "dev BLEU"
+	bleu.Legend.Top, bleu.Legend.Left = false, false
+	hasBLEU := false
+	for i, r := range runs {
+		c := collect(r.Events)
+		if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
+			return fmt.Errorf("run %s: no train or valid event with a finite loss to plot", r.Name)
+		}
+		col := runColors[i]
+		if err := addLine(loss, c.train.xy, r.Name+" train loss", col, false); err != nil {
+			return err
+		}
+		if err := addDashed(loss, c.valid.xy, r.Name+" valid loss", col); err != nil {
+			return err
+		}
+		if err := addLine(bleu, c.bleu.xy, r.Name+" dev BLEU", col, true); err != nil {
+			return err
+		}
+		hasBLEU = hasBLEU || len(c.bleu.xy) > 0
+	}
+	loss.Add(plotter.NewGrid())
+	plots := []*plot.Plot{loss}
+	if hasBLEU {
+		bleu.Add(plotter.NewGrid())
+		bleu.X.Label.Text = "step"
+		bleu.X.Min, bleu.X.Max = loss.X.Min, loss.X.Max
+		plots = append(plots, bleu)
+	} else {
+		loss.X.Label.Text = "step"
+	}
+	return drawPanels(w, plots, opts)
+}
+
+// addDashed adds xy as a dashed line with point markers, and a legend
+// entry; an empty xy adds nothing.
+func addDashed(p *plot.Plot, xy plotter.XYs, name string, c color.Color) error {
+	return addStyled(p, xy, name, c, true, []vg.Length{vg.Points(4), vg.Points(3)})
+}
+
+// drawPanels writes plots stacked in one column as a PNG of opts' size.
+func drawPanels(w io.Writer, plots []*plot.Plot, opts CurvesOptions) error {
+	width, height := opts.Width, opts.Height
+	if width == 0 {
+		width = DefaultCurvesWidth
+	}
+	if height == 0 {
+		height = DefaultCurvesHeight
 	}
 	return writePNG(w, width, height, func(dc draw.Canvas) {
 		rows := make([][]*plot.Plot, len(plots))
@@ -101,6 +172,11 @@ func curvePlots(c curves, title string) ([]*plot.Plot, error) {
 // addLine adds xy as a line (with point markers if points) and a legend
 // entry; an empty xy adds nothing.
 func addLine(p *plot.Plot, xy plotter.XYs, name string, c color.Color, points bool) error {
+	return addStyled(p, xy, name, c, points, nil)
+}
+
+// addStyled is addLine with the line's dash pattern (nil: solid).
+func addStyled(p *plot.Plot, xy plotter.XYs, name string, c color.Color, points bool, dashes []vg.Length) error {
 	if len(xy) == 0 {
 		return nil
 	}
@@ -109,6 +185,7 @@ func addLine(p *plot.Plot, xy plotter.XYs, name string, c color.Color, points bo
 		return err
 	}
 	l.Color = c
+	l.Dashes = dashes
 	l.Width = vg.Points(1.5)
 	p.Add(l)
 	p.Legend.Add(name, l)

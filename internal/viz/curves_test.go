@@ -2,7 +2,10 @@ package viz
 
 import (
 	"bytes"
+	"image/color"
+	"image/png"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -61,4 +64,65 @@ func TestCurvesErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCompare draws three runs: the PNG holds pixels of each run's colour,
+// and drawing fewer runs leaves the missing run's colour out.
+func TestCompare(t *testing.T) {
+	runs := []Run{{"fp32", fakeRun(1000, true)}, {"bf16", fakeRun(800, true)}, {"lm", fakeRun(600, false)}}
+	var buf bytes.Buffer
+	if err := Compare(&buf, runs, CurvesOptions{Title: "compare", Width: 800, Height: 500}); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, buf.Bytes(), 800, 500)
+	two := bytes.Buffer{}
+	if err := Compare(&two, runs[:2], CurvesOptions{Width: 800, Height: 500}); err != nil {
+		t.Fatal(err)
+	}
+	purple := runColors[3]
+	third := runColors[2]
+	if !hasColor(t, buf.Bytes(), third) || hasColor(t, two.Bytes(), third) {
+		t.Errorf("the third run's colour: in the three-run plot %v, in the two-run plot %v; want true, false",
+			hasColor(t, buf.Bytes(), third), hasColor(t, two.Bytes(), third))
+	}
+	for i, c := range runColors[:2] {
+		if !hasColor(t, two.Bytes(), c) {
+			t.Errorf("run %d's colour is missing", i)
+		}
+	}
+	if hasColor(t, buf.Bytes(), purple) {
+		t.Error("a fourth colour appears in a three-run plot")
+	}
+	for _, tc := range []struct {
+		runs []Run
+		want string
+	}{
+		{nil, "0 runs"},
+		{make([]Run, 7), "7 runs"},
+		{[]Run{runs[0], {Name: "empty"}}, "run empty: no train or valid event"},
+	} {
+		if err := Compare(&bytes.Buffer{}, tc.runs, CurvesOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want one containing %q", err, tc.want)
+		}
+	}
+}
+
+// hasColor reports whether the PNG data has a pixel of exactly colour c.
+func hasColor(t *testing.T, data []byte, c color.Color) bool {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r0, g0, b0, _ := c.RGBA()
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			if r == r0 && g == g0 && bb == b0 {
+				return true
+			}
+		}
+	}
+	return false
 }
