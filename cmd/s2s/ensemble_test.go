@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -157,26 +155,13 @@ func TestEnsembleErrors(t *testing.T) {
 // GET /v1/info lists both with their weights, and SIGTERM stops it.
 func TestServeEnsembleSIGHUP(t *testing.T) {
 	ensembleRuns(t)
-	args := []string{"serve", "--model", "runs/a", "--model", "runs/b", "--weights", "1,3", "--addr", "127.0.0.1:0", "--threads", "1"}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSIGTERM$")
-	cmd.Env = append(os.Environ(), "S2S_MAIN_ARGS="+strings.Join(args, "\x1f"))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs syncBuffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	first, err := bufio.NewReader(stdout).ReadString('\n')
+	cmd, first, logs, err := startServe(t, "serve", "--model", "runs/a", "--model", "runs/b", "--weights", "1,3", "--addr", "127.0.0.1:0", "--threads", "1")
 	m := regexp.MustCompile(`^serving runs/a \+ runs/b .* at (http://\S+)/\n$`).FindStringSubmatch(first)
 	if err != nil || m == nil {
 		t.Fatalf("first line %q (%v), want both models and the URL; stderr:\n%s", first, err, logs.String())
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, &logs, `msg=reloaded dir="runs/a runs/b"`)
+	waitFor(t, logs, `msg=reloaded dir="runs/a runs/b"`)
 	resp, err := http.Get(m[1] + "/v1/info")
 	if err != nil {
 		t.Fatal(err)

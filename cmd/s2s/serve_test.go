@@ -42,26 +42,35 @@ func (s *syncBuffer) String() string {
 // binary), reloads it with SIGHUP, sends it requests and then SIGTERM
 // while they are in flight: every request is answered 200 and the
 // server exits with status 0.
-func TestServeSIGTERM(t *testing.T) {
-	if args := os.Getenv("S2S_MAIN_ARGS"); args != "" {
-		os.Exit(run(append([]string{"s2s"}, strings.Split(args, "\x1f")...)))
-	}
-	model := filepath.Join(t.TempDir(), "model")
-	rundirtest.Write(t, model, rundirtest.Config("tiny", 16), 1)
-	args := []string{"serve", "--model", model, "--addr", "127.0.0.1:0", "--threads", "1"}
+// startServe runs s2s with args in a child process (this test binary,
+// through TestServeSIGTERM's S2S_MAIN_ARGS), killed when the test ends,
+// and returns it with its first line of standard output, its standard
+// error as it grows, and the error reading that line.
+func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *syncBuffer, error) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSIGTERM$")
 	cmd.Env = append(os.Environ(), "S2S_MAIN_ARGS="+strings.Join(args, "\x1f"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
-	cmd.Stderr = &logs
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	first, err := bufio.NewReader(stdout).ReadString('\n')
+	return cmd, first, logs, err
+}
+
+func TestServeSIGTERM(t *testing.T) {
+	if args := os.Getenv("S2S_MAIN_ARGS"); args != "" {
+		os.Exit(run(append([]string{"s2s"}, strings.Split(args, "\x1f")...)))
+	}
+	model := filepath.Join(t.TempDir(), "model")
+	rundirtest.Write(t, model, rundirtest.Config("tiny", 16), 1)
+	cmd, first, logs, err := startServe(t, "serve", "--model", model, "--addr", "127.0.0.1:0", "--threads", "1")
 	m := regexp.MustCompile(`at (http://\S+)/\n$`).FindStringSubmatch(first)
 	if err != nil || m == nil {
 		t.Fatalf("first line %q (%v), want the page's URL; stderr:\n%s", first, err, logs.String())
@@ -69,7 +78,7 @@ func TestServeSIGTERM(t *testing.T) {
 	url := m[1]
 
 	cmd.Process.Signal(syscall.SIGHUP)
-	waitFor(t, &logs, "msg=reloaded")
+	waitFor(t, logs, "msg=reloaded")
 
 	// 8 requests of 100 texts of 4 lines, beam 8, on one searcher: a
 	// second of work or more, so that most are in flight when SIGTERM
