@@ -44,11 +44,7 @@ func runSweep(a evalArgs, stdout, stderr io.Writer) error {
 		return err
 	}
 	m := ms[0]
-	dev := m.Config.Data.Dev
-	if dev.Src == "" && dev.TSV == "" {
-		return fmt.Errorf("%s: --sweep-alpha scores the dev set, and the config has no data.dev; add data.dev.src and data.dev.tgt", m.Run.Path(rundir.ConfigFile))
-	}
-	src, ref, err := corpora.ReadSides(dev)
+	src, ref, name, err := devSet(m)
 	if err != nil {
 		return err
 	}
@@ -61,7 +57,7 @@ func runSweep(a evalArgs, stdout, stderr io.Writer) error {
 	}
 	opt.NBest = opt.Beam // every finished hypothesis, to rank for each alpha
 	s := newStream(ms, weights, opt, 0, stderr)
-	s.Input.Name = dev.Src
+	s.Input.Name = name
 	found, err := s.Hypotheses(src)
 	if err != nil {
 		return err
@@ -70,7 +66,7 @@ func runSweep(a evalArgs, stdout, stderr io.Writer) error {
 	if penalty == "" {
 		penalty = translate.Marian
 	}
-	fmt.Fprintf(stdout, "dev set %s: %d lines, beam %d, length penalty %s\n", nameOr(dev.Src, dev.TSV), len(src), opt.Beam, penalty)
+	fmt.Fprintf(stdout, "dev set %s: %d lines, beam %d, length penalty %s\n", name, len(src), opt.Beam, penalty)
 	best, bestBLEU := 0.0, -1.0
 	hyps := make([]string, len(found))
 	for _, alpha := range a.alphas {
@@ -99,4 +95,21 @@ func runSweep(a evalArgs, stdout, stderr io.Writer) error {
 	}
 	_, err = fmt.Fprintf(stdout, "best alpha %g: dev BLEU %.2f (set translate.alpha in the config, or pass --alpha to translate)\n", best, bestBLEU)
 	return err
+}
+
+// devSet returns the dev sources and references of m's config, and a
+// name for them: the data.dev files, or a synthetic corpus's dev split.
+func devSet(m *loadedModel) (src, ref []string, name string, err error) {
+	d := m.Config.Data
+	switch {
+	case d.Dev.Src != "" || d.Dev.TSV != "":
+		src, ref, err = corpora.ReadSides(d.Dev)
+		return src, ref, nameOr(d.Dev.Src, d.Dev.TSV), err
+	case d.Synthetic == corpora.NumbersEnRu:
+		for _, p := range corpora.NumbersEnRuCorpus(d.SyntheticSeed).Dev {
+			src, ref = append(src, p.Src), append(ref, p.Tgt)
+		}
+		return src, ref, fmt.Sprintf("the %s dev split (seed %d)", d.Synthetic, d.SyntheticSeed), nil
+	}
+	return nil, nil, "", fmt.Errorf("%s: --sweep-alpha scores the dev set, and the config has no data.dev; add data.dev.src and data.dev.tgt", m.Run.Path(rundir.ConfigFile))
 }

@@ -104,3 +104,19 @@ func TestEvalSweepAlpha(t *testing.T) {
 		t.Errorf("bad alpha: error %v", err)
 	}
 }
+
+// TestEvalSweepAlphaSynthetic: a run of the generated numbers corpus,
+// which has no data.dev files, sweeps its generated dev split.
+func TestEvalSweepAlphaSynthetic(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cfg := rundirtest.Config("tiny", 80)
+	cfg.Data.Train, cfg.Data.Dev, cfg.Data.Test = corpora.Files{}, corpora.Files{}, corpora.Files{}
+	cfg.Data.Synthetic, cfg.Data.SyntheticSeed = corpora.NumbersEnRu, 1
+	rundirtest.Write(t, filepath.Join("runs", "tiny"), cfg, 3)
+	os.Symlink("tiny", filepath.Join("runs", "latest"))
+	out, stderr, err := runCLI(t, nil, "eval", "--sweep-alpha", "0.5", "--beam", "2")
+	want := fmt.Sprintf("dev set the numbers-en-ru dev split (seed 1): %d lines, beam 2", len(corpora.NumbersEnRuCorpus(1).Dev))
+	if err != nil || !strings.HasPrefix(out, want) {
+		t.Errorf("output %q, error %v (%s); want it to start with %q", out, err, stderr, want)
+	}
+}
