@@ -13,24 +13,7 @@ import (
 func TestFloat32(t *testing.T) {
 	c := testConfigs()[0]
 	f := newFixture(t, c.cfg)
-	var ps mat.Set[float32]
-	d, err := New(&ps, "decoder", c.cfg, tV, 4, 4, pad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Alloc()
-	for i, v := range f.ps.W {
-		ps.W[i] = float32(v)
-	}
-	to32 := func(m mat.Mat[float64]) mat.Mat[float32] {
-		r := mat.New[float32](m.Rows, m.Cols)
-		for i, v := range m.Data {
-			r.Data[i] = float32(v)
-		}
-		return r
-	}
-	enc := Encoded[float32]{Out: to32(f.enc.Out), Lens: f.enc.Lens, S: f.enc.S,
-		Final: []mat.Mat[float32]{to32(f.enc.Final[0]), to32(f.enc.Final[1])}}
+	d, enc, ps := fixture32(t, f, c.cfg)
 	g := Grads[float32]{Out: mat.New[float32](tB*tS, 4), Final: []mat.Mat[float32]{mat.New[float32](tB, 2), mat.New[float32](tB, 2)}}
 	var w32 Work[float32]
 	var w64 Work[float64]

@@ -9,11 +9,11 @@ import (
 	"github.com/s2s-nmt/s2s/internal/mat"
 )
 
-// fixture32 is f's decoder and batch in float32.
-func fixture32(t *testing.T, f *fixture, cfg Config) (*Decoder[float32], Encoded[float32]) {
+// fixture32 is f's decoder, batch and parameters in float32.
+func fixture32(t *testing.T, f *fixture, cfg Config) (*Decoder[float32], Encoded[float32], *mat.Set[float32]) {
 	t.Helper()
-	var ps mat.Set[float32]
-	d, err := New(&ps, "decoder", cfg, tV, f.enc.Out.Cols, 4, pad)
+	ps := &mat.Set[float32]{}
+	d, err := New(ps, "decoder", cfg, tV, f.enc.Out.Cols, 4, pad)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func fixture32(t *testing.T, f *fixture, cfg Config) (*Decoder[float32], Encoded
 		return r
 	}
 	return d, Encoded[float32]{Out: to32(f.enc.Out), Lens: f.enc.Lens, S: f.enc.S,
-		Final: []mat.Mat[float32]{to32(f.enc.Final[0]), to32(f.enc.Final[1])}}
+		Final: []mat.Mat[float32]{to32(f.enc.Final[0]), to32(f.enc.Final[1])}}, ps
 }
 
 // stepGold runs the gold target through Step and returns every step's
@@ -65,7 +65,7 @@ func TestStepInt8(t *testing.T) {
 		}
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, c.cfg)
-			d, enc := fixture32(t, f, c.cfg)
+			d, enc, _ := fixture32(t, f, c.cfg)
 			want := stepGold(d, enc, f.tgt)
 			d.StepW = QuantizeInt8(d)
 			var first []float32
@@ -118,7 +118,7 @@ func TestInt8NoAllocs(t *testing.T) {
 			continue
 		}
 		f := newFixture(t, c.cfg)
-		d, enc := fixture32(t, f, c.cfg)
+		d, enc, _ := fixture32(t, f, c.cfg)
 		d.StepW = QuantizeInt8(d)
 		var (
 			m         Memory[float32]
