@@ -165,6 +165,11 @@ type Config struct {
 	// validation translates (greedy, sources truncated at data.max_len)
 	// and scores with BLEU; 0 = all. Default 500.
 	ValidSentences int `yaml:"valid_sentences"`
+	// ValidBeam is the beam width validation searches with: 0 or 1 is
+	// greedy search; N > 1 is beam search of width N with the translate
+	// section's alpha, length penalty and length bound, as
+	// `s2s translate --beam N` runs it. Default 0.
+	ValidBeam int `yaml:"valid_beam"`
 	// ValidMetric ranks validations: bleu or loss. Default bleu.
 	ValidMetric Metric `yaml:"valid_metric"`
 	// CheckpointEvery writes a checkpoint every this many steps. Default 500.
@@ -237,7 +242,7 @@ func (c *Config) Validate() error {
 	for _, kv := range []struct {
 		k string
 		v int
-	}{{"warmup_steps", c.WarmupSteps}, {"max_steps", c.MaxSteps}, {"epochs", c.Epochs}, {"valid_sentences", c.ValidSentences}, {"patience", c.Patience}, {"average_last", c.AverageLast}} {
+	}{{"warmup_steps", c.WarmupSteps}, {"max_steps", c.MaxSteps}, {"epochs", c.Epochs}, {"valid_sentences", c.ValidSentences}, {"valid_beam", c.ValidBeam}, {"patience", c.Patience}, {"average_last", c.AverageLast}} {
 		nonneg(kv.k, kv.v)
 	}
 	if !c.BatchType.Valid() {

@@ -161,8 +161,9 @@ func (k *s2sTask) readDevText(d corpora.DevText) error {
 
 // evaluate computes the dev loss per token over the whole dev set and
 // dev BLEU: the first training.valid_sentences lines of the dev files (all
-// when 0) translated by greedy search exactly as `s2s translate --greedy`
-// translates them, scored as `s2s eval` scores them.
+// when 0) translated exactly as `s2s translate --greedy` (or, with
+// training.valid_beam N > 1, `s2s translate --beam N`) translates them,
+// scored as `s2s eval` scores them.
 func (k *s2sTask) evaluate() (validation, error) {
 	var v validation
 	var sum float64
@@ -182,19 +183,23 @@ func (k *s2sTask) evaluate() (validation, error) {
 	if n == 0 {
 		return v, nil
 	}
-	hyps, err := k.greedy(k.devLines[:n], k.devName)
+	hyps, err := k.translate(k.devLines[:n], k.devName, k.spec.Training.ValidBeam)
 	if err != nil {
 		return v, err
 	}
 	return v, v.setBLEU(hyps, k.devRefs[:n])
 }
 
-// greedy translates lines (read from the file name) with translate's
-// greedy search on the master model, one searcher per worker: the search
-// of `s2s translate --greedy`, sources truncated at data.max_len.
-func (k *s2sTask) greedy(lines []string, name string) ([]string, error) {
+// translate translates lines (read from the file name) on the master
+// model, one searcher per worker: the search of `s2s translate --greedy`
+// when beam ≤ 1, else of `s2s translate --beam beam` with the translate
+// section's other options; sources truncated at data.max_len.
+func (k *s2sTask) translate(lines []string, name string, beam int) ([]string, error) {
 	opt := translate.FromConfig(k.spec.Translate)
-	opt.Mode = translate.Greedy
+	opt.Mode, opt.Beam = translate.Greedy, beam
+	if beam > 1 {
+		opt.Mode = translate.Beam
+	}
 	s := &translate.Stream[float32]{Model: k.model, Options: opt, BatchSize: k.spec.Translate.BatchSize,
 		Workers: len(k.pool.workers), Format: translate.Format{Src: k.srcTok, Tgt: k.tgtTok},
 		Input: translate.Input{Tok: k.srcTok, MaxLen: k.maxSrc, Name: name}}
@@ -215,7 +220,7 @@ func (k *s2sTask) samples(w io.Writer, n int) error {
 		src, refs, name = k.devLines, k.devRefs, k.devName
 	}
 	src = src[:min(n, len(src))]
-	hyps, err := k.greedy(src, name)
+	hyps, err := k.translate(src, name, 1)
 	if err != nil {
 		return err
 	}

@@ -112,11 +112,25 @@ func TestInitFromChecksVocabularies(t *testing.T) {
 	}
 }
 
-// TestDevBLEUIsEvalOfTranslateGreedy: the trainer's dev BLEU for the best
+// TestDevBLEUIsEvalOfTranslate: the trainer's dev BLEU for the best
 // weights equals `s2s eval` of `s2s translate --greedy` on the same dev
 // lines, with dev sources longer than data.max_len among them (truncated
-// alike in both).
-func TestDevBLEUIsEvalOfTranslateGreedy(t *testing.T) {
+// alike in both); with training.valid_beam 3 it equals that of
+// `s2s translate --beam 3`.
+func TestDevBLEUIsEvalOfTranslate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  []string
+		flag []string
+	}{
+		{"greedy", nil, []string{"--greedy"}},
+		{"beam3", []string{"training.valid_beam=3"}, []string{"--beam", "3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testDevBLEU(t, tc.set, tc.flag) })
+	}
+}
+
+func testDevBLEU(t *testing.T, set, search []string) {
 	dir := t.TempDir()
 	cfg, _ := filepath.Abs("../../configs/numbers-en-ru.yaml")
 	const maxLen = 10
@@ -124,6 +138,7 @@ func TestDevBLEUIsEvalOfTranslateGreedy(t *testing.T) {
 		"training.max_steps=400", "training.valid_every=200", "training.valid_sentences=0", "training.checkpoint_every=200", "training.learning_rate=0.005",
 		"data.max_len=" + strconv.Itoa(maxLen), "model.encoder.emb=32", "model.encoder.hidden=32",
 		"model.decoder.emb=32", "model.decoder.hidden=64", "training.threads=2"}}
+	a.sets = append(a.sets, set...)
 	var out, log bytes.Buffer
 	if err := runTrain(context.Background(), a, &out, &log); err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -149,7 +164,7 @@ func TestDevBLEUIsEvalOfTranslateGreedy(t *testing.T) {
 	}
 
 	hyp := filepath.Join(dir, "dev.hyp")
-	_, stderr, err := runApp(t, nil, "translate", "--greedy", "--model", run, "-i", devSrc, "-o", hyp)
+	_, stderr, err := runApp(t, nil, append(append([]string{"translate"}, search...), "--model", run, "-i", devSrc, "-o", hyp)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +180,7 @@ func TestDevBLEUIsEvalOfTranslateGreedy(t *testing.T) {
 		t.Fatalf("%v: %s", err, evalOut)
 	}
 	if got, want := strconv.FormatFloat(best, 'f', 6, 64), strconv.FormatFloat(score.Score, 'f', 6, 64); got != want {
-		t.Errorf("trainer's dev BLEU %s, s2s eval of s2s translate --greedy %s", got, want)
+		t.Errorf("trainer's dev BLEU %s, s2s eval of s2s translate %v %s", got, search, want)
 	}
 	t.Logf("dev BLEU %.6f, eval %.6f", best, score.Score)
 }
