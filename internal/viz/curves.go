@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -64,12 +65,20 @@ func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
 	return drawPanels(w, plots, opts)
 }
 
+// compareWindows is how many windows of steps Compare averages the
+// training loss over, across the longest run.
+const compareWindows = 100
+
 // Compare draws the curves of several runs on the same axes, one colour
-// per run (at most six): training loss as a line and validation loss
-// dashed with points on top, dev BLEU below when any run has it, each
-// legend entry prefixed by the run's name. Each run's events are read as
-// Curves reads them. It returns an error when a run has no finite loss,
-// naming it, or when there are no runs or more than six.
+// per run (at most six): training loss as a line, each point the mean of
+// the logged losses in one window of 1/100 of the longest run's steps,
+// and validation loss dashed with points on top; dev BLEU below when any
+// run has it; each legend entry prefixed by the run's name. When any run
+// has validations, the loss axis stops 15% above the highest validation
+// loss, so that the early training loss does not flatten the curves
+// being compared. Each run's events are read as Curves reads them. It
+// returns an error when a run has no finite loss, naming it, or when
+// there are no runs or more than six.
 func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 	if len(runs) == 0 || len(runs) > len(runColors) {
 		return fmt.Errorf("%d runs: Compare draws 1 to %d", len(runs), len(runColors))
@@ -81,13 +90,27 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 	bleu.Y.Label.Text = "dev BLEU"
 	bleu.Legend.Top, bleu.Legend.Left = false, false
 	hasBLEU := false
+	all := make([]curves, len(runs))
+	lastStep, maxValid := 0.0, math.Inf(-1)
 	for i, r := range runs {
 		c := collect(r.Events)
 		if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
 			return fmt.Errorf("run %s: no train or valid event with a finite loss to plot", r.Name)
 		}
-		col := runColors[i]
-		if err := addLine(loss, c.train.xy, r.Name+" train loss", col, false); err != nil {
+		all[i] = c
+		for _, xy := range [][]plotter.XY{c.train.xy, c.valid.xy} {
+			if len(xy) > 0 {
+				lastStep = max(lastStep, xy[len(xy)-1].X)
+			}
+		}
+		for _, p := range c.valid.xy {
+			maxValid = max(maxValid, p.Y)
+		}
+	}
+	width := max(lastStep/compareWindows, 1)
+	for i, r := range runs {
+		c, col := all[i], runColors[i]
+		if err := addLine(loss, windowMeans(c.train.xy, width), r.Name+" train loss", col, false); err != nil {
 			return err
 		}
 		if err := addDashed(loss, c.valid.xy, r.Name+" valid loss", col); err != nil {
@@ -99,6 +122,9 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 		hasBLEU = hasBLEU || len(c.bleu.xy) > 0
 	}
 	loss.Add(plotter.NewGrid())
+	if !math.IsInf(maxValid, -1) {
+		loss.Y.Max = 1.15 * maxValid
+	}
 	plots := []*plot.Plot{loss}
 	if hasBLEU {
 		bleu.Add(plotter.NewGrid())
@@ -109,6 +135,25 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 		loss.X.Label.Text = "step"
 	}
 	return drawPanels(w, plots, opts)
+}
+
+// windowMeans averages xy (ordered by X) over consecutive windows of
+// width steps, counted from 0: one point per non-empty window, at the
+// mean X and mean Y of its points.
+func windowMeans(xy plotter.XYs, width float64) plotter.XYs {
+	var out plotter.XYs
+	for i := 0; i < len(xy); {
+		w := math.Floor(xy[i].X / width)
+		var sx, sy float64
+		j := i
+		for ; j < len(xy) && math.Floor(xy[j].X/width) == w; j++ {
+			sx, sy = sx+xy[j].X, sy+xy[j].Y
+		}
+		n := float64(j - i)
+		out = append(out, plotter.XY{X: sx / n, Y: sy / n})
+		i = j
+	}
+	return out
 }
 
 // addDashed adds xy as a dashed line with point markers, and a legend

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 // fakeRun returns the events of a made-up run: a train event every 10
@@ -125,4 +127,23 @@ func hasColor(t *testing.T, data []byte, c color.Color) bool {
 		}
 	}
 	return false
+}
+
+// TestWindowMeans: points fall into windows of the width counted from
+// step 0, each window drawn at the mean of its points.
+func TestWindowMeans(t *testing.T) {
+	xy := plotter.XYs{{X: 1, Y: 1}, {X: 2, Y: 3}, {X: 9, Y: 5}, {X: 10, Y: 7}, {X: 35, Y: 2}, {X: 39, Y: 4}}
+	got := windowMeans(xy, 10)
+	want := plotter.XYs{{X: 4, Y: 3}, {X: 10, Y: 7}, {X: 37, Y: 3}}
+	if len(got) != len(want) {
+		t.Fatalf("windowMeans = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("window %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	if got := windowMeans(nil, 10); len(got) != 0 {
+		t.Errorf("windowMeans(nil) = %v, want none", got)
+	}
 }
