@@ -58,15 +58,15 @@ func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
 	if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
 		return errors.New("no train or valid event with a finite loss to plot")
 	}
-	plots, err := curvePlots(c, opts.Title)
+	plots, err := curvePlots(c, lossScale([]curves{c}), opts.Title)
 	if err != nil {
 		return err
 	}
 	return drawPanels(w, plots, opts)
 }
 
-// compareWindows is how many windows of steps Compare averages the
-// training loss over, across the longest run.
+// compareWindows is how many windows of steps Curves and Compare average
+// the training loss over, across the longest run.
 const compareWindows = 100
 
 // Compare draws the curves of several runs on the same axes, one colour
@@ -91,26 +91,17 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 	bleu.Legend.Top, bleu.Legend.Left = false, false
 	hasBLEU := false
 	all := make([]curves, len(runs))
-	lastStep, maxValid := 0.0, math.Inf(-1)
 	for i, r := range runs {
 		c := collect(r.Events)
 		if len(c.train.xy) == 0 && len(c.valid.xy) == 0 {
 			return fmt.Errorf("run %s: no train or valid event with a finite loss to plot", r.Name)
 		}
 		all[i] = c
-		for _, xy := range [][]plotter.XY{c.train.xy, c.valid.xy} {
-			if len(xy) > 0 {
-				lastStep = max(lastStep, xy[len(xy)-1].X)
-			}
-		}
-		for _, p := range c.valid.xy {
-			maxValid = max(maxValid, p.Y)
-		}
 	}
-	width := max(lastStep/compareWindows, 1)
+	scale := lossScale(all)
 	for i, r := range runs {
 		c, col := all[i], runColors[i]
-		if err := addLine(loss, windowMeans(c.train.xy, width), r.Name+" train loss", col, false); err != nil {
+		if err := addLine(loss, windowMeans(c.train.xy, scale.window), r.Name+" train loss", col, false); err != nil {
 			return err
 		}
 		if err := addDashed(loss, c.valid.xy, r.Name+" valid loss", col); err != nil {
@@ -122,9 +113,7 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 		hasBLEU = hasBLEU || len(c.bleu.xy) > 0
 	}
 	loss.Add(plotter.NewGrid())
-	if !math.IsInf(maxValid, -1) {
-		loss.Y.Max = 1.15 * maxValid
-	}
+	scale.fit(loss)
 	plots := []*plot.Plot{loss}
 	if hasBLEU {
 		bleu.Add(plotter.NewGrid())
@@ -135,6 +124,41 @@ func Compare(w io.Writer, runs []Run, opts CurvesOptions) error {
 		loss.X.Label.Text = "step"
 	}
 	return drawPanels(w, plots, opts)
+}
+
+// lossAxis is how the loss panel draws a set of runs: the width in steps
+// of the windows the training loss is averaged over, and the top of the
+// axis (+Inf when no run has a validation).
+type lossAxis struct {
+	window, top float64
+}
+
+// lossScale gives compareWindows windows across the longest of runs, and
+// a top 15% above the highest validation loss.
+func lossScale(runs []curves) lossAxis {
+	lastStep, maxValid := 0.0, math.Inf(-1)
+	for _, c := range runs {
+		for _, xy := range [][]plotter.XY{c.train.xy, c.valid.xy} {
+			if len(xy) > 0 {
+				lastStep = max(lastStep, xy[len(xy)-1].X)
+			}
+		}
+		for _, p := range c.valid.xy {
+			maxValid = max(maxValid, p.Y)
+		}
+	}
+	a := lossAxis{window: max(lastStep/compareWindows, 1), top: math.Inf(1)}
+	if !math.IsInf(maxValid, -1) {
+		a.top = 1.15 * maxValid
+	}
+	return a
+}
+
+// fit stops p's Y axis at the top, if there is one.
+func (a lossAxis) fit(p *plot.Plot) {
+	if !math.IsInf(a.top, 1) {
+		p.Y.Max = a.top
+	}
 }
 
 // windowMeans averages xy (ordered by X) over consecutive windows of
@@ -186,18 +210,19 @@ func drawPanels(w io.Writer, plots []*plot.Plot, opts CurvesOptions) error {
 }
 
 // curvePlots builds the loss panel and, when there is BLEU, the BLEU panel.
-func curvePlots(c curves, title string) ([]*plot.Plot, error) {
+func curvePlots(c curves, scale lossAxis, title string) ([]*plot.Plot, error) {
 	loss := plot.New()
 	loss.Title.Text = title
 	loss.Y.Label.Text = "loss (nats/token)"
 	loss.Legend.Top = true
-	if err := addLine(loss, c.train.xy, "train loss", trainColor, false); err != nil {
+	if err := addLine(loss, windowMeans(c.train.xy, scale.window), "train loss", trainColor, false); err != nil {
 		return nil, err
 	}
 	if err := addLine(loss, c.valid.xy, "valid loss", validColor, true); err != nil {
 		return nil, err
 	}
 	loss.Add(plotter.NewGrid())
+	scale.fit(loss)
 	if len(c.bleu.xy) == 0 {
 		loss.X.Label.Text = "step"
 		return []*plot.Plot{loss}, nil
