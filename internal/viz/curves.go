@@ -134,9 +134,12 @@ type lossAxis struct {
 }
 
 // lossScale gives compareWindows windows across the longest of runs, and
-// a top 15% above the highest validation loss.
+// a top 15% above the highest validation loss, raised to the highest
+// windowed training loss from the first validation on, so that a
+// training loss above every validation (dropout, label smoothing) stays
+// in view.
 func lossScale(runs []curves) lossAxis {
-	lastStep, maxValid := 0.0, math.Inf(-1)
+	lastStep, maxValid, firstValid := 0.0, math.Inf(-1), math.Inf(1)
 	for _, c := range runs {
 		for _, xy := range [][]plotter.XY{c.train.xy, c.valid.xy} {
 			if len(xy) > 0 {
@@ -145,11 +148,20 @@ func lossScale(runs []curves) lossAxis {
 		}
 		for _, p := range c.valid.xy {
 			maxValid = max(maxValid, p.Y)
+			firstValid = min(firstValid, p.X)
 		}
 	}
 	a := lossAxis{window: max(lastStep/compareWindows, 1), top: math.Inf(1)}
-	if !math.IsInf(maxValid, -1) {
-		a.top = 1.15 * maxValid
+	if math.IsInf(maxValid, -1) {
+		return a
+	}
+	a.top = 1.15 * maxValid
+	for _, c := range runs {
+		for _, p := range windowMeans(c.train.xy, a.window) {
+			if p.X >= firstValid {
+				a.top = max(a.top, p.Y)
+			}
+		}
 	}
 	return a
 }

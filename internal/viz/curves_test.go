@@ -147,3 +147,33 @@ func TestWindowMeans(t *testing.T) {
 		t.Errorf("windowMeans(nil) = %v, want none", got)
 	}
 }
+
+func TestLossScale(t *testing.T) {
+	c := func(train, valid plotter.XYs) curves {
+		var cv curves
+		cv.train.xy, cv.valid.xy = train, valid
+		return cv
+	}
+	// 1000 steps: windows of 10. The top is 15% above the highest
+	// validation, unless the training loss from the first validation on
+	// (step 500) lies higher: step 400's 9 nats does not count, step
+	// 600's 4.0 does.
+	train := plotter.XYs{{X: 400, Y: 9}, {X: 600, Y: 4}, {X: 1000, Y: 2}}
+	valid := plotter.XYs{{X: 500, Y: 3}, {X: 1000, Y: 2}}
+	for _, tc := range []struct {
+		name        string
+		runs        []curves
+		window, top float64
+	}{
+		{"train above valid", []curves{c(train, valid)}, 10, 4},
+		{"valid above train", []curves{c(train[:1], valid)}, 10, 1.15 * 3},
+		{"two runs", []curves{c(train[2:], valid[1:]), c(nil, valid[:1])}, 10, 1.15 * 3},
+		{"no validation", []curves{c(train, nil)}, 10, math.Inf(1)},
+		{"short run", []curves{c(plotter.XYs{{X: 50, Y: 1}}, nil)}, 1, math.Inf(1)},
+	} {
+		got := lossScale(tc.runs)
+		if got.window != tc.window || !(got.top == tc.top || math.Abs(got.top-tc.top) < 1e-12) {
+			t.Errorf("%s: lossScale = %+v, want window %v top %v", tc.name, got, tc.window, tc.top)
+		}
+	}
+}
