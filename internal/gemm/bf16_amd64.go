@@ -38,6 +38,25 @@ func roundBF16Vec(dst []uint16, src []float32) int {
 	return n
 }
 
+// pairBF16x8 sets dst[s·stride + i] = RoundBF16(lo[s·w+i]) |
+// RoundBF16(hi[s·w+i])<<16 for s < panels, i < w (w a multiple of 8),
+// with VCVTNE2PS2BF16.
+//
+//go:noescape
+func pairBF16x8(dst *uint32, lo, hi *float32, w, panels, stride int)
+
+// pairBF16Vec fills the first panels panels of pairPanels' layout with
+// VCVTNE2PS2BF16, where the CPU has it and w is a multiple of 8, and
+// reports whether it did.
+func pairBF16Vec(dst []uint32, lo, hi []float32, w, panels, stride int) bool {
+	if !hasBF16 || w%8 != 0 || panels == 0 {
+		return false
+	}
+	_, _, _ = dst[(panels-1)*stride+w-1], lo[panels*w-1], hi[panels*w-1]
+	pairBF16x8(&dst[0], &lo[0], &hi[0], w, panels, stride)
+	return true
+}
+
 var bf16AVX512 = &config[float32]{name: "avx512bf16", mr: 8, nr: 48, kc: 256, mc: 128, nc: 3072, kern: kernBF16AVX512,
 	transB: transF32x16, tbB: 16, transA: transF32x8x16, tkA: 16, gatherA: gatherF32x8,
 	narrow: []func(int, *float32, *float32, int, *float32, int, float32, float32){kernBF16AVX512x16, kernBF16AVX512x32}, narrowW: 16, bf16: true}

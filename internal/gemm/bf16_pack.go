@@ -7,11 +7,12 @@ package gemm
 // (op(A) = A, op(B) = Bᵀ), the block is rounded row by row into a matrix
 // of pairs, t, which the float32 packers then lay out as if it were a
 // float32 block of pairs(kb) steps; elsewhere two rows are rounded and
-// interleaved straight into the panels. t holds bf16ScratchLen slots.
+// paired straight into the panels (pairPanels). t holds bf16ScratchLen
+// slots.
 
 // bf16ScratchLen is the slots a bf16 workspace's t needs: a kc×nc block
-// of op(B) as pairs, or two rows of nc values.
-func bf16ScratchLen(kc, nc int) int { return max(pairs(kc)*nc, nc) }
+// of op(B) (or an nc×kc block of op(A)) as pairs.
+func bf16ScratchLen(kc, nc int) int { return pairs(kc) * nc }
 
 // roundRow sets dst[i] = RoundBF16(src[i]), and dst[len(src)] = 0 when
 // dst is longer, so that dst viewed as pairs is complete.
@@ -40,23 +41,12 @@ func packABF16(dst, t []uint32, mr int, tr func(dst *float32, src *float32, lds 
 		return
 	}
 	// op(A)[i, p] = a[p·lda + i]: steps 2q and 2q+1 are two rows of a.
-	t0, t1 := asHalves(t[:(mb+1)/2]), asHalves(t[(mb+1)/2:mb+1])
 	for q := range kw {
-		roundRow(t0[:mb], a[(p0+2*q)*lda+i0:(p0+2*q)*lda+i0+mb])
+		var hi []float32
 		if 2*q+1 < kb {
-			roundRow(t1[:mb], a[(p0+2*q+1)*lda+i0:(p0+2*q+1)*lda+i0+mb])
-		} else {
-			clear(t1[:mb])
+			hi = a[(p0+2*q+1)*lda+i0:][:mb]
 		}
-		for s := 0; s*mr < mb; s++ {
-			rows := min(mr, mb-s*mr)
-			d := dst[s*mr*kw+q*mr : s*mr*kw+q*mr+mr]
-			l, h := t0[s*mr:s*mr+rows], t1[s*mr:s*mr+rows]
-			for r, v := range l {
-				d[r] = uint32(v) | uint32(h[r])<<16
-			}
-			clear(d[rows:])
-		}
+		pairPanels(dst[q*mr:], a[(p0+2*q)*lda+i0:][:mb], hi, mr, kw*mr)
 	}
 }
 
@@ -74,22 +64,36 @@ func packBBF16(dst, t []uint32, nr int, tr func(dst *float32, ldd int, src *floa
 		return
 	}
 	// op(B)[p, j] = b[p·ldb + j]: steps 2q and 2q+1 are two rows of b.
-	t0, t1 := asHalves(t[:(nb+1)/2]), asHalves(t[(nb+1)/2:nb+1])
 	for q := range kw {
-		roundRow(t0[:nb], b[(p0+2*q)*ldb+j0:(p0+2*q)*ldb+j0+nb])
+		var hi []float32
 		if 2*q+1 < kb {
-			roundRow(t1[:nb], b[(p0+2*q+1)*ldb+j0:(p0+2*q+1)*ldb+j0+nb])
-		} else {
-			clear(t1[:nb])
+			hi = b[(p0+2*q+1)*ldb+j0:][:nb]
 		}
-		for s := 0; s*nr < nb; s++ {
-			cols := min(nr, nb-s*nr)
-			d := dst[s*nr*kw+q*nr : s*nr*kw+q*nr+nr]
-			l, h := t0[s*nr:s*nr+cols], t1[s*nr:s*nr+cols]
-			for c, v := range l {
-				d[c] = uint32(v) | uint32(h[c])<<16
+		pairPanels(dst[q*nr:], b[(p0+2*q)*ldb+j0:][:nb], hi, nr, kw*nr)
+	}
+}
+
+// pairPanels lays out two rows, lo and hi, as the slots of one pair step
+// in panels w slots wide, stride slots apart: slot i of panel s,
+// dst[s·stride + i], holds lo[s·w+i] in its low half and hi[s·w+i] in
+// its high half, both rounded to bf16. A nil hi pairs lo with zeros; the
+// slots of the last panel past len(lo) are zero.
+func pairPanels(dst []uint32, lo, hi []float32, w, stride int) {
+	n := len(lo)
+	full := 0
+	if hi != nil && pairBF16Vec(dst, lo, hi, w, n/w, stride) {
+		full = n / w
+	}
+	for s := full; s*w < n; s++ {
+		d := dst[s*stride : s*stride+w]
+		cols := min(w, n-s*w)
+		for c := range cols {
+			var h float32
+			if hi != nil {
+				h = hi[s*w+c]
 			}
-			clear(d[cols:])
+			d[c] = bf16Pair(lo[s*w+c], h)
 		}
+		clear(d[cols:])
 	}
 }

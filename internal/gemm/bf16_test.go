@@ -76,6 +76,66 @@ func TestRoundBF16Vec(t *testing.T) {
 	}
 }
 
+// TestPairPanels checks the VCVTNE2PS2BF16 path of pairPanels (widths
+// that are multiples of 8) and the Go path against bf16Pair, on random
+// bit patterns and ties, with partial last panels and a missing hi row.
+func TestPairPanels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	randRow := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			bits := rng.Uint32()
+			switch i % 3 {
+			case 1:
+				bits = bits&0xffff0000 | 0x8000 // a tie
+			case 2:
+				bits &= 0x807fffff // zero or denormal
+			}
+			x[i] = math.Float32frombits(bits)
+		}
+		return x
+	}
+	for _, w := range []int{7, 8, 16, 48} {
+		for _, n := range []int{1, w - 1, w, w + 1, 3 * w, 5*w + 3} {
+			if n < 1 {
+				continue
+			}
+			panels := (n + w - 1) / w
+			stride := 3*w + 5
+			lo, hi := randRow(n), randRow(n)
+			for _, h := range [][]float32{hi, nil} {
+				dst := make([]uint32, (panels-1)*stride+w)
+				for i := range dst {
+					dst[i] = 0xdeadbeef
+				}
+				pairPanels(dst, lo, h, w, stride)
+				for s := range panels {
+					for c := range w {
+						want := uint32(0)
+						if i := s*w + c; i < n {
+							var y float32
+							if h != nil {
+								y = h[i]
+							}
+							want = bf16Pair(lo[i], y)
+						}
+						if got := dst[s*stride+c]; got != want {
+							t.Fatalf("w=%d n=%d hi=%v: panel %d slot %d = %#08x, want %#08x", w, n, h != nil, s, c, got, want)
+						}
+					}
+					if s < panels-1 {
+						for i := s*stride + w; i < (s+1)*stride; i++ {
+							if dst[i] != 0xdeadbeef {
+								t.Fatalf("w=%d n=%d: slot %d between panels was written", w, n, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestDotBF16 checks the emulated lane on sums whose bits are known:
 // the order (element 1 first), the rounding of each step, and flushing.
 func TestDotBF16(t *testing.T) {

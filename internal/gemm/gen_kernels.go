@@ -76,6 +76,7 @@ func main() {
 	genTranspose8(&w)
 	genTransposeF64(&w)
 	genRoundBF16(&w)
+	genPairBF16(&w)
 	genElementwise(&w)
 	os.Stdout.WriteString(w.String())
 }
@@ -206,12 +207,23 @@ func vcvtne2ps2bf16(dst, src1, src2 int) string {
 	return evex512(0x03, 0x72, dst, src1, src2) + fmt.Sprintf(" // VCVTNE2PS2BF16 Z%d, Z%d, Z%d", src2, src1, dst)
 }
 
+// vcvtne2ps2bf16y is vcvtne2ps2bf16 on ymm registers (words 0–7 of dst
+// from src2, 8–15 from src1): EVEX.256.F2.0F38.W0 72 /r.
+func vcvtne2ps2bf16y(dst, src1, src2 int) string {
+	return evex(256, 0x03, 0x72, dst, src1, src2) + fmt.Sprintf(" // VCVTNE2PS2BF16 Y%d, Y%d, Y%d", src2, src1, dst)
+}
+
 // evex512 encodes a 512-bit, unmasked, register-form EVEX instruction of
 // map 0F38 with W0 as BYTE directives: dst goes in ModRM.reg (EVEX.R, R'
 // extend it), src1 in EVEX.vvvv (V' extends it), src2 in ModRM.rm (EVEX.B,
 // X extend it); the extension bits and vvvv are stored inverted. pp is
 // the implied prefix (2 = F3, 3 = F2).
 func evex512(pp, opcode, dst, src1, src2 int) string {
+	return evex(512, pp, opcode, dst, src1, src2)
+}
+
+// evex is evex512 at vector length bits (256 or 512).
+func evex(bits, pp, opcode, dst, src1, src2 int) string {
 	p0 := 0x02 // mm = 0F38
 	if dst&8 == 0 {
 		p0 |= 0x80 // R̄
@@ -227,6 +239,9 @@ func evex512(pp, opcode, dst, src1, src2 int) string {
 	}
 	p1 := (^src1&15)<<3 | 0x04 | pp // W0, vvvv̄, 1, pp
 	p2 := 0x40                      // z0, L'L = 512, b0, aaa = 0
+	if bits == 256 {
+		p2 = 0x20 // L'L = 256
+	}
 	if src1&16 == 0 {
 		p2 |= 0x08 // V̄'
 	}
@@ -257,6 +272,52 @@ func genRoundBF16(w *strings.Builder) {
 	p("DECQ CX")
 	p("JNZ roundBF16x32_loop")
 	fmt.Fprintf(w, "roundBF16x32_done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// genPairBF16 writes pairBF16x8(dst *uint32, lo, hi *float32, w, panels,
+// stride int), which rounds panels·w float32 of lo and of hi (w a multiple
+// of 8) to bf16 with VCVTNE2PS2BF16 and stores each pair as one slot, lo
+// in the low half: slot i of panel s, dst[s·stride + i], holds lo[s·w + i]
+// and hi[s·w + i].
+func genPairBF16(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func pairBF16x8(dst *uint32, lo, hi *float32, w, panels, stride int)\n")
+	fmt.Fprintf(w, "TEXT ·pairBF16x8(SB), NOSPLIT, $0-48\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ lo+8(FP), SI")
+	p("MOVQ hi+16(FP), DX")
+	p("MOVQ w+24(FP), R8")
+	p("MOVQ panels+32(FP), R9")
+	p("MOVQ stride+40(FP), R10")
+	p("SHLQ $2, R10")
+	p("SHRQ $3, R8")
+	p("JEQ pairBF16x8_done")
+	p("TESTQ R9, R9")
+	p("JEQ pairBF16x8_done")
+	fmt.Fprintf(w, "pairBF16x8_panel:\n")
+	p("MOVQ DI, R11")
+	p("MOVQ R8, CX")
+	fmt.Fprintf(w, "pairBF16x8_loop:\n")
+	p("VMOVUPS (SI), Y0")
+	p("VMOVUPS (DX), Y1")
+	p("%s", vcvtne2ps2bf16y(2, 1, 0))
+	p("VEXTRACTI128 $1, Y2, X3")
+	p("VPMOVZXWD X2, Y4")
+	p("VPMOVZXWD X3, Y5")
+	p("VPSLLD $16, Y5, Y5")
+	p("VPOR Y5, Y4, Y4")
+	p("VMOVDQU Y4, (R11)")
+	p("ADDQ $32, SI")
+	p("ADDQ $32, DX")
+	p("ADDQ $32, R11")
+	p("DECQ CX")
+	p("JNZ pairBF16x8_loop")
+	p("ADDQ R10, DI")
+	p("DECQ R9")
+	p("JNZ pairBF16x8_panel")
+	fmt.Fprintf(w, "pairBF16x8_done:\n")
 	p("VZEROUPPER")
 	p("RET")
 }

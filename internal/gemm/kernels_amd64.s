@@ -2050,6 +2050,44 @@ roundBF16x32_done:
 	VZEROUPPER
 	RET
 
+// func pairBF16x8(dst *uint32, lo, hi *float32, w, panels, stride int)
+TEXT ·pairBF16x8(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ lo+8(FP), SI
+	MOVQ hi+16(FP), DX
+	MOVQ w+24(FP), R8
+	MOVQ panels+32(FP), R9
+	MOVQ stride+40(FP), R10
+	SHLQ $2, R10
+	SHRQ $3, R8
+	JEQ pairBF16x8_done
+	TESTQ R9, R9
+	JEQ pairBF16x8_done
+pairBF16x8_panel:
+	MOVQ DI, R11
+	MOVQ R8, CX
+pairBF16x8_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DX), Y1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x77; BYTE $0x28; BYTE $0x72; BYTE $0xd0 // VCVTNE2PS2BF16 Y0, Y1, Y2
+	VEXTRACTI128 $1, Y2, X3
+	VPMOVZXWD X2, Y4
+	VPMOVZXWD X3, Y5
+	VPSLLD $16, Y5, Y5
+	VPOR Y5, Y4, Y4
+	VMOVDQU Y4, (R11)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, R11
+	DECQ CX
+	JNZ pairBF16x8_loop
+	ADDQ R10, DI
+	DECQ R9
+	JNZ pairBF16x8_panel
+pairBF16x8_done:
+	VZEROUPPER
+	RET
+
 // func expF32AVX512(dst, src *float32, n int)
 TEXT ·expF32AVX512(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI

@@ -12,3 +12,6 @@ func configsBF16() []*config[float32] { return []*config[float32]{bf16Emulated} 
 
 // roundBF16Vec rounds nothing here: RoundBF16 rounds every element.
 func roundBF16Vec(dst []uint16, src []float32) int { return 0 }
+
+// pairBF16Vec does nothing here: pairPanels pairs every slot in Go.
+func pairBF16Vec(dst []uint32, lo, hi []float32, w, panels, stride int) bool { return false }
