@@ -45,23 +45,31 @@ func TestRoundBF16(t *testing.T) {
 	}
 }
 
+// awkwardFloats returns n float32 of random bits: NaNs, infinities and
+// denormals among them, every fourth a rounding tie and every fourth
+// zero or denormal.
+func awkwardFloats(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		bits := rng.Uint32()
+		switch i % 4 {
+		case 1:
+			bits = bits&0xffff0000 | 0x8000 // a tie
+		case 2:
+			bits &= 0x807fffff // zero or denormal
+		}
+		x[i] = math.Float32frombits(bits)
+	}
+	return x
+}
+
 // TestRoundBF16Vec checks the VCVTNE2PS2BF16 path of roundRow against
 // RoundBF16 on random bit patterns (NaNs, denormals and infinities among
 // them) and on ties, at lengths around the 32-wide step.
 func TestRoundBF16Vec(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, n := range []int{1, 31, 32, 33, 64, 95, 1000} {
-		src := make([]float32, n)
-		for i := range src {
-			bits := rng.Uint32()
-			switch i % 4 {
-			case 1:
-				bits = bits&0xffff0000 | 0x8000 // a tie
-			case 2:
-				bits &= 0x807fffff // zero or denormal
-			}
-			src[i] = math.Float32frombits(bits)
-		}
+		src := awkwardFloats(rng, n)
 		dst := make([]uint16, n+1)
 		dst[n] = 0xffff
 		roundRow(dst, src)
@@ -81,20 +89,7 @@ func TestRoundBF16Vec(t *testing.T) {
 // bit patterns and ties, with partial last panels and a missing hi row.
 func TestPairPanels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	randRow := func(n int) []float32 {
-		x := make([]float32, n)
-		for i := range x {
-			bits := rng.Uint32()
-			switch i % 3 {
-			case 1:
-				bits = bits&0xffff0000 | 0x8000 // a tie
-			case 2:
-				bits &= 0x807fffff // zero or denormal
-			}
-			x[i] = math.Float32frombits(bits)
-		}
-		return x
-	}
+	randRow := func(n int) []float32 { return awkwardFloats(rng, n) }
 	for _, w := range []int{7, 8, 16, 48} {
 		for _, n := range []int{1, w - 1, w, w + 1, 3 * w, 5*w + 3} {
 			if n < 1 {

@@ -257,9 +257,7 @@ func genRoundBF16(w *strings.Builder) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 	fmt.Fprintf(w, "\n// func roundBF16x32(dst *uint16, src *float32, n int)\n")
 	fmt.Fprintf(w, "TEXT ·roundBF16x32(SB), NOSPLIT, $0-24\n")
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ src+8(FP), SI")
-	p("MOVQ n+16(FP), CX")
+	loadArgs(p, "dst DI", "src SI", "n CX")
 	p("SHRQ $5, CX")
 	p("JEQ roundBF16x32_done")
 	fmt.Fprintf(w, "roundBF16x32_loop:\n")
@@ -276,6 +274,15 @@ func genRoundBF16(w *strings.Builder) {
 	p("RET")
 }
 
+// loadArgs moves word-sized arguments, each "name REG", in order from the
+// frame into their registers.
+func loadArgs(p func(format string, args ...any), args ...string) {
+	for i, a := range args {
+		name, reg, _ := strings.Cut(a, " ")
+		p("MOVQ %s+%d(FP), %s", name, 8*i, reg)
+	}
+}
+
 // genPairBF16 writes pairBF16x8(dst *uint32, lo, hi *float32, w, panels,
 // stride int), which rounds panels·w float32 of lo and of hi (w a multiple
 // of 8) to bf16 with VCVTNE2PS2BF16 and stores each pair as one slot, lo
@@ -285,12 +292,7 @@ func genPairBF16(w *strings.Builder) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 	fmt.Fprintf(w, "\n// func pairBF16x8(dst *uint32, lo, hi *float32, w, panels, stride int)\n")
 	fmt.Fprintf(w, "TEXT ·pairBF16x8(SB), NOSPLIT, $0-48\n")
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ lo+8(FP), SI")
-	p("MOVQ hi+16(FP), DX")
-	p("MOVQ w+24(FP), R8")
-	p("MOVQ panels+32(FP), R9")
-	p("MOVQ stride+40(FP), R10")
+	loadArgs(p, "dst DI", "lo SI", "hi DX", "w R8", "panels R9", "stride R10")
 	p("SHLQ $2, R10")
 	p("SHRQ $3, R8")
 	p("JEQ pairBF16x8_done")
