@@ -100,12 +100,7 @@ func gen(w *strings.Builder, k kernel) {
 	fmt.Fprintf(w, "\n// func %s(kc int, a, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)\n", k.name, k.goType, k.goType, k.goType)
 	fmt.Fprintf(w, "// MR=%d, NR=%d.\n", k.mr, nr)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", k.name, argSize)
-	p("MOVQ kc+0(FP), CX")
-	p("MOVQ a+8(FP), AX")
-	p("MOVQ b+16(FP), BX")
-	p("MOVQ ldb+24(FP), R10")
-	p("MOVQ c+32(FP), DI")
-	p("MOVQ ldc+40(FP), SI")
+	loadArgs(p, "kc CX", "a AX", "b BX", "ldb R10", "c DI", "ldc SI")
 	if k.elem == 4 {
 		p("SHLQ $2, SI")
 		p("SHLQ $2, R10")
@@ -464,9 +459,7 @@ func genElementwise(w *strings.Builder) {
 	for _, b := range bodies {
 		fmt.Fprintf(w, "\n// func %s(dst, src *float32, n int)\n", b.name)
 		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-24\n", b.name)
-		p("MOVQ dst+0(FP), DI")
-		p("MOVQ src+8(FP), SI")
-		p("MOVQ n+16(FP), CX")
+		loadArgs(p, "dst DI", "src SI", "n CX")
 		for _, c := range f32Consts {
 			bits := c.raw
 			if c.v != 0 {
@@ -512,8 +505,7 @@ func genSumExp(w *strings.Builder, p func(string, ...any), exp func()) {
 	const name = "sumExpF32AVX512"
 	fmt.Fprintf(w, "\n// func %s(x *float32, n int, m float32) float64\n", name)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
-	p("MOVQ x+0(FP), SI")
-	p("MOVQ n+8(FP), CX")
+	loadArgs(p, "x SI", "n CX")
 	p("VBROADCASTSS m+16(FP), Z29")
 	for _, c := range f32Consts {
 		if c.reg > 19 { // exp's constants only
@@ -579,9 +571,7 @@ func genTranspose8(w *strings.Builder) {
 	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
 	fmt.Fprintf(w, "\n// func transF32x8x16(dst *float32, src *float32, lds int)\n")
 	fmt.Fprintf(w, "TEXT ·transF32x8x16(SB), NOSPLIT, $0-24\n")
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ src+8(FP), SI")
-	p("MOVQ lds+16(FP), R9")
+	loadArgs(p, "dst DI", "src SI", "lds R9")
 	p("SHLQ $2, R9")
 	for i := 0; i < 8; i++ {
 		p("VMOVUPS (SI), %s", z(i))

@@ -65,9 +65,9 @@ func Curves(w io.Writer, events []Event, opts CurvesOptions) error {
 	return drawPanels(w, plots, opts)
 }
 
-// compareWindows is how many windows of steps Curves and Compare average
+// lossWindows is how many windows of steps Curves and Compare average
 // the training loss over, across the longest run.
-const compareWindows = 100
+const lossWindows = 100
 
 // Compare draws the curves of several runs on the same axes, one colour
 // per run (at most six): training loss as a line, each point the mean of
@@ -133,7 +133,7 @@ type lossAxis struct {
 	window, top float64
 }
 
-// lossScale gives compareWindows windows across the longest of runs, and
+// lossScale gives lossWindows windows across the longest of runs, and
 // a top 15% above the highest validation loss, raised to the highest
 // windowed training loss from the first validation on, so that a
 // training loss above every validation (dropout, label smoothing) stays
@@ -151,7 +151,7 @@ func lossScale(runs []curves) lossAxis {
 			firstValid = min(firstValid, p.X)
 		}
 	}
-	a := lossAxis{window: max(lastStep/compareWindows, 1), top: math.Inf(1)}
+	a := lossAxis{window: max(lastStep/lossWindows, 1), top: math.Inf(1)}
 	if math.IsInf(maxValid, -1) {
 		return a
 	}
